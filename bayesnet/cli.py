@@ -1,0 +1,195 @@
+"""The ``bayesnet`` command line: diagnose, findings, validate, batch, report.
+
+Bad input ends with exit status 2 and one line on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import BayesnetError
+
+__all__ = ["main"]
+
+
+class _UsageError(BayesnetError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        raise _UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def _read_case(path: str) -> dict:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _UsageError(f"case file {path!r} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _UsageError(f"cannot read case file {path!r}: {exc}") from None
+    try:
+        case = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _UsageError(f"case file {path!r} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(case, dict):
+        raise _UsageError(f"case file {path!r} must hold one JSON object of evidence, got {type(case).__name__}")
+    if isinstance(case.get("evidence"), dict):  # a case-library entry: {"evidence": {...}, ...}
+        case = case["evidence"]
+    return case
+
+
+def _split(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def _evidence_from_args(args) -> dict:
+    evidence: dict = {}
+    if getattr(args, "case", None):
+        evidence.update(_read_case(args.case))
+    if getattr(args, "age", None) is not None:
+        evidence["age"] = args.age
+    if getattr(args, "sex", None) is not None:
+        evidence["sex"] = args.sex
+    for f in _split(getattr(args, "present", None)):
+        evidence[f] = "present"
+    for f in _split(getattr(args, "absent", None)):
+        if evidence.get(f) == "present" and f in _split(getattr(args, "present", None)):
+            raise _UsageError(f"{f} is given both --present and --absent; keep one")
+        evidence[f] = "absent"
+    return evidence
+
+
+def _age_arg(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        return text  # an age band; validated by the model
+
+
+def _add_evidence_args(p: argparse.ArgumentParser, *, required_case: bool = False) -> None:
+    p.add_argument("--case", help="JSON file holding one object of evidence", required=required_case)
+    if not required_case:
+        p.add_argument("--age", type=_age_arg, help="age in whole years (18-120) or an age band")
+        p.add_argument("--sex", help="female or male")
+        p.add_argument("--present", help="comma-separated findings that are present")
+        p.add_argument("--absent", help="comma-separated findings that are absent")
+    p.add_argument("--setting", default="primary_care", help="primary_care (default) or emergency")
+    p.add_argument("--no-assume-complaint", action="store_true",
+                   help="do not add low_back_pain=present when no presenting complaint is named")
+    p.add_argument("--priors", help="knowledge-base directory (default: the shipped priors/)")
+
+
+def _cmd_diagnose(args) -> int:
+    from .model import load_model
+    from .views import format_diagnosis
+
+    model = load_model(args.setting, priors=args.priors)
+    dx = model.diagnose(_evidence_from_args(args), assume_complaint=not args.no_assume_complaint)
+    if args.json:
+        print(json.dumps(dx.to_dict(), indent=2))
+    else:
+        print(format_diagnosis(dx))
+    return 0
+
+
+def _cmd_findings(args) -> int:
+    from .knowledge import load_knowledge
+    from .views import format_findings
+
+    kb = load_knowledge(args.priors)
+    if args.json:
+        out = {n.id: {"kind": n.kind, "group": n.group, "states": list(n.states), "label": n.label,
+                      "definition": n.definition, "women_only": n.women_only} for n in kb.nodes.values()}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(format_findings(kb))
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from .knowledge import load_knowledge
+
+    kb = load_knowledge(args.directory)
+    n_est = sum(p.is_estimate for p in kb.parameters.values())
+    print(f"{kb.directory}: valid. {len(kb.nodes)} nodes, {len(kb.parameters)} numbers "
+          f"({len(kb.parameters) - n_est} sourced, {n_est} estimates), {len(kb.references)} references.")
+    return 0
+
+
+def _cmd_batch(args) -> int:
+    from .batch import run_batch
+
+    return run_batch(args.input, args.output, setting=args.setting, priors=args.priors,
+                     assume_complaint=not args.no_assume_complaint, chunk_size=args.chunk_size,
+                     errors_path=args.errors)
+
+
+def _cmd_report(args) -> int:
+    from .model import load_model
+    from .report import write_report
+
+    model = load_model(args.setting, priors=args.priors)
+    evidence = _read_case(args.case)
+    paths = write_report(model, evidence, args.out, assume_complaint=not args.no_assume_complaint,
+                         progress=not args.quiet)
+    for p in paths:
+        print(p)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bayesnet", description="Differential diagnosis of low back pain with a Bayesian network.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("diagnose", help="posterior of the eight diseases for one patient")
+    _add_evidence_args(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_cmd_diagnose)
+
+    p = sub.add_parser("findings", help="list the node ids, states and definitions")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--priors", help="knowledge-base directory")
+    p.set_defaults(func=_cmd_findings)
+
+    p = sub.add_parser("validate", help="check a knowledge-base directory against the schema")
+    p.add_argument("directory", nargs="?", default=None, help="default: the shipped priors/")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("batch", help="score a CSV (or Parquet) of cases")
+    p.add_argument("input", help="CSV or Parquet file, one case per row, columns = node ids")
+    p.add_argument("-o", "--output", required=True, help="output CSV or Parquet file")
+    p.add_argument("--errors", help="where to write the bad rows (default: OUTPUT with .errors.csv)")
+    p.add_argument("--chunk-size", type=int, default=50_000)
+    p.add_argument("--setting", default="primary_care")
+    p.add_argument("--priors")
+    p.add_argument("--no-assume-complaint", action="store_true")
+    p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser("report", help="write a sensitivity report (HTML, Markdown, CSV) for one case")
+    _add_evidence_args(p, required_case=True)
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except BayesnetError as exc:
+        message = str(exc).replace("\n", " ")
+        print(f"bayesnet: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bayesnet: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

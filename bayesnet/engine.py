@@ -1,0 +1,181 @@
+"""The exact inference engine, compiled once from the knowledge base's arrays.
+
+The causes (eight diseases and the explicit other causes) are binary and independent given the age-sex cell, so the
+engine enumerates their 2^K joint configurations in each of the six cells. Every node's evidence is one row of a
+table of log-probabilities ``log P(node = state | configuration, cell)``; a query adds the rows of the observed states
+to the log prior of each configuration, normalises in log space (no underflow, whatever is observed) and reads the
+marginals off the configuration bits. This is exact enumeration, not an approximation: it equals variable
+elimination on the same network up to floating-point rounding.
+
+An impossible configuration has the finite log-weight ``NEG`` rather than ``-inf`` so that sums and matrix products
+never produce NaN; its weight after normalisation is exactly zero. Evidence whose best configuration is below
+``IMPOSSIBLE`` has probability zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .knowledge import CELLS, Arrays
+
+__all__ = ["Engine", "QueryResult", "noisy_or_absent", "NEG", "IMPOSSIBLE"]
+
+#: Log-weight standing for probability zero.
+NEG = -1.0e6
+#: Any log-joint below this is probability zero (legitimate log-probabilities are far above it).
+IMPOSSIBLE = -1.0e5
+
+
+def noisy_or_absent(leak: np.ndarray, link: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    """P(finding absent | configuration, cell) for leaky noisy-OR findings.
+
+    ``leak``: (F, cells); ``link``: (F, K); ``bits``: (C, K) boolean configuration matrix.
+    Returns (F, cells, C): ``(1 - leak) * prod_k (1 - link_k) ** bit_k``.
+    """
+    factors = np.where(bits[None, :, :], 1.0 - link[:, None, :], 1.0)  # (F, C, K)
+    q = np.prod(factors, axis=2)  # (F, C)
+    return (1.0 - leak)[:, :, None] * q[:, None, :]
+
+
+def _log(p: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        out = np.log(p)
+    out[p <= 0.0] = NEG
+    return out
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Exact marginals for one evidence set.
+
+    ``marginals[k]``: P(cause k present | e); ``none``: P(all eight diseases absent | e);
+    ``log_evidence``: natural log of P(e).
+    """
+
+    marginals: np.ndarray
+    none: float
+    log_evidence: float
+
+
+class Engine:
+    """Exact enumeration over the cause configurations of one setting.
+
+    Rows of the evidence table: node ``j`` (findings first, then causes) in state ``s`` (0 = present,
+    1 = absent) is row ``2 * j + s``.
+    """
+
+    def __init__(self, arrays: Arrays, n_diseases: int):
+        self.arrays = arrays
+        self.n_diseases = n_diseases
+        self.n_causes = K = len(arrays.causes)
+        self.n_findings = len(arrays.findings)
+        self.n_configs = C = 1 << K
+        self.bits = ((np.arange(C)[:, None] >> np.arange(K)[None, :]) & 1).astype(bool)  # (C, K)
+        self.bits_f = self.bits.astype(float)
+        self.none_mask = ~self.bits[:, :n_diseases].any(axis=1)  # configurations with all eight absent
+        self.log_prior = self._log_prior(arrays.prior)  # (cells, C)
+        self.log_population = _log(arrays.population)  # (cells,)
+        self.table = self._table(arrays)  # (rows, cells, C)
+
+    # ---- compilation ---------------------------------------------------------------------------------------------
+    def _log_prior(self, prior: np.ndarray) -> np.ndarray:
+        """log P(configuration | cell) for independent causes; prior is (K, cells)."""
+        p = prior.T[:, None, :]  # (cells, 1, K)
+        per_cause = np.where(self.bits[None, :, :], p, 1.0 - p)  # (cells, C, K)
+        return _log(np.prod(per_cause, axis=2))
+
+    def finding_rows(self, leak: np.ndarray, link: np.ndarray, women_only: np.ndarray) -> np.ndarray:
+        """Log-probability rows (2F, cells, C) for findings with the given leaks and links."""
+        absent = noisy_or_absent(leak, link, self.bits)
+        present = 1.0 - absent
+        male = np.array([s == "male" for _, s in CELLS])
+        gate = women_only[:, None] & male[None, :]  # women-only findings cannot be present in a man
+        present[gate] = 0.0
+        absent[gate] = 1.0
+        rows = np.empty((2 * len(leak), len(CELLS), self.n_configs))
+        rows[0::2] = _log(present)
+        rows[1::2] = _log(absent)
+        return rows
+
+    def _table(self, arrays: Arrays) -> np.ndarray:
+        K, C = self.n_causes, self.n_configs
+        cause_rows = np.empty((2 * K, len(CELLS), C))
+        for k in range(K):
+            on = np.where(self.bits[:, k], 0.0, NEG)
+            off = np.where(self.bits[:, k], NEG, 0.0)
+            cause_rows[2 * k] = on[None, :]
+            cause_rows[2 * k + 1] = off[None, :]
+        return np.concatenate([self.finding_rows(arrays.leak, arrays.link, arrays.women_only), cause_rows])
+
+    # ---- single queries ------------------------------------------------------------------------------------------
+    def log_joint(self, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """log P(configuration, cell, evidence) for the allowed cells: (len(cells), C)."""
+        s = self.log_prior[cells] + self.log_population[cells][:, None]
+        if len(rows):
+            s = s + self.table[rows][:, cells, :].sum(axis=0)
+        return s
+
+    def query(self, rows: np.ndarray, cells: np.ndarray) -> QueryResult | None:
+        """Exact marginals; ``None`` when the evidence has probability zero."""
+        return self.summarise(self.log_joint(rows, cells))
+
+    def summarise(self, s: np.ndarray) -> QueryResult | None:
+        """Marginals from a log-joint table (cells, C)."""
+        m = s.max()
+        if m < IMPOSSIBLE:
+            return None
+        w = np.exp(s - m).sum(axis=0)  # (C,)
+        total = w.sum()
+        marginals = (w @ self.bits_f) / total
+        none = w[self.none_mask].sum() / total
+        return QueryResult(marginals, float(none), float(m + np.log(total)))
+
+    # ---- batches -------------------------------------------------------------------------------------------------
+    def query_batch(self, codes: np.ndarray, cell_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact marginals for many cases at once.
+
+        ``codes``: (n, nodes) int8 with -1 for unknown, 0 present, 1 absent (findings, then causes).
+        ``cell_ok``: (n, cells) boolean, the cells allowed by each case's age and sex.
+        Returns ``marginals`` (n, K), ``none`` (n,), ``possible`` (n,) boolean; rows with probability zero have
+        ``possible = False`` and zeros elsewhere.
+        """
+        n = codes.shape[0]
+        n_rows = self.table.shape[0]
+        onehot = np.zeros((n, n_rows))
+        obs_i, obs_j = np.nonzero(codes >= 0)
+        onehot[obs_i, 2 * obs_j + codes[obs_i, obs_j]] = 1.0
+        marginals = np.zeros((n, self.n_causes))
+        none = np.zeros(n)
+        possible = np.zeros(n, dtype=bool)
+        # Cases pinned to one cell (age and sex known) need only that cell's table.
+        n_ok = cell_ok.sum(axis=1)
+        single = n_ok == 1
+        cell_of = np.argmax(cell_ok, axis=1)
+        for c in range(len(CELLS)):
+            idx = np.nonzero(single & (cell_of == c))[0]
+            if len(idx):
+                s = onehot[idx] @ self.table[:, c, :] + self.log_prior[c][None, :]
+                self._finish(s, idx, marginals, none, possible)
+        idx = np.nonzero(n_ok > 1)[0]
+        if len(idx):
+            per_cell = np.stack([onehot[idx] @ self.table[:, c, :] + self.log_prior[c][None, :]
+                                 + self.log_population[c] for c in range(len(CELLS))], axis=1)  # (m, cells, C)
+            per_cell[~cell_ok[idx]] = NEG
+            m = per_cell.max(axis=(1, 2), keepdims=True)
+            w = np.exp(per_cell - m).sum(axis=1)  # (m, C)
+            self._finish_weights(w, m[:, 0, 0], idx, marginals, none, possible)
+        return marginals, none, possible
+
+    def _finish(self, s, idx, marginals, none, possible) -> None:
+        m = s.max(axis=1, keepdims=True)
+        w = np.exp(s - m)
+        self._finish_weights(w, m[:, 0], idx, marginals, none, possible)
+
+    def _finish_weights(self, w, m, idx, marginals, none, possible) -> None:
+        total = w.sum(axis=1)
+        ok = m >= IMPOSSIBLE
+        marginals[idx[ok]] = (w[ok] @ self.bits_f) / total[ok, None]
+        none[idx[ok]] = w[ok][:, self.none_mask].sum(axis=1) / total[ok]
+        possible[idx[ok]] = True

@@ -1,0 +1,256 @@
+"""The model: the compiled network of one setting, and the posterior queries of the public contract."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .engine import Engine, QueryResult
+from .errors import BayesnetError, EvidenceError, did_you_mean
+from .evidence import Evidence, EvidenceEncoder, encode_frame
+from .knowledge import SETTINGS, KnowledgeBase, load_knowledge
+
+__all__ = ["Model", "Diagnosis", "BatchEvidenceError", "load_model"]
+
+
+class BatchEvidenceError(EvidenceError):
+    """Some rows of a batch are bad; ``problems`` is a DataFrame (row, column, message) of every one."""
+
+    def __init__(self, problems: pd.DataFrame):
+        self.problems = problems
+        first = problems.iloc[0]
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(f"row {first['row']!r}, column {first['column']!r}: {first['message']}{more}")
+
+
+def load_model(setting: str = "primary_care", *, priors: str | Path | None = None) -> "Model":
+    """Load and compile the shipped model (or the knowledge base in ``priors``) for a care setting.
+
+    ``setting`` is ``"primary_care"`` (default) or ``"emergency"``: the settings differ in their disease priors and
+    age-sex mix only.
+    """
+    if setting not in SETTINGS:
+        raise BayesnetError(f"setting {setting!r} is not one of {', '.join(SETTINGS)}.{did_you_mean(setting, SETTINGS)}")
+    return Model(load_knowledge(priors), setting)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The differential for one evidence set: a view-ready result object.
+
+    ``posterior``: P(present | evidence) per disease, catalogue order; ``prior``: the same before any finding (the
+    age-sex cell and setting only); ``none_of_the_eight``; ``other_causes``: posterior of the explicit other causes;
+    ``assumed``: evidence the model added (the presenting complaint when none was named).
+    """
+
+    posterior: pd.Series
+    prior: pd.Series
+    none_of_the_eight: float
+    other_causes: pd.Series
+    evidence: dict[str, str]
+    assumed: dict[str, str]
+    labels: dict[str, str] = field(repr=False)
+    setting: str = "primary_care"
+
+    def ranked(self) -> pd.Series:
+        """Diseases by decreasing posterior."""
+        return self.posterior.sort_values(ascending=False, kind="stable")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per disease, most probable first: label, prior, posterior, and their ratio."""
+        order = self.ranked().index
+        return pd.DataFrame({
+            "disease": [self.labels[d] for d in order],
+            "prior": self.prior[order].to_numpy(),
+            "posterior": self.posterior[order].to_numpy(),
+            "likelihood_ratio_vs_prior": (self.posterior[order] / self.prior[order].where(self.prior[order] > 0)).to_numpy(),
+        }, index=pd.Index(order, name="id"))
+
+    def to_dict(self) -> dict:
+        return {
+            "posterior": {d: float(p) for d, p in self.posterior.items()},
+            "none_of_the_eight": float(self.none_of_the_eight),
+            "other_causes": {d: float(p) for d, p in self.other_causes.items()},
+            "prior": {d: float(p) for d, p in self.prior.items()},
+            "evidence": dict(self.evidence),
+            "assumed": dict(self.assumed),
+            "setting": self.setting,
+        }
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{self.labels[d]}</td><td style='text-align:right'>{self.prior[d]:.2%}</td>"
+            f"<td style='text-align:right'><b>{p:.2%}</b></td>"
+            f"<td><div style='background:#3b6ea5;height:0.8em;width:{max(p * 200, 1):.0f}px'></div></td></tr>"
+            for d, p in self.ranked().items())
+        note = ""
+        if self.assumed:
+            note = "<p><i>Assumed: " + ", ".join(f"{k} = {v}" for k, v in self.assumed.items()) + \
+                   " (no presenting complaint was named).</i></p>"
+        return (f"<table><thead><tr><th>Disease</th><th>Prior</th><th>Posterior</th><th></th></tr></thead>"
+                f"<tbody>{rows}</tbody></table><p>None of the eight: <b>{self.none_of_the_eight:.2%}</b></p>{note}")
+
+    def plot(self, ax=None):
+        """Posterior against prior per disease (see :func:`bayesnet.plotting.plot_diagnosis`)."""
+        from .plotting import plot_diagnosis
+
+        return plot_diagnosis(self, ax=ax)
+
+
+class Model:
+    """A compiled model of one care setting. Create it with :func:`load_model`."""
+
+    def __init__(self, kb: KnowledgeBase, setting: str = "primary_care"):
+        self.kb = kb
+        self.setting = setting
+        self.encoder = EvidenceEncoder(kb)
+        self.engine = Engine(kb.arrays(setting), len(kb.diseases))
+        self._disease_index = pd.Index(kb.diseases, name="disease")
+
+    # ---- vocabulary ----------------------------------------------------------------------------------------------
+    @property
+    def diseases(self) -> tuple[str, ...]:
+        """The eight disease ids, catalogue order."""
+        return self.kb.diseases
+
+    @property
+    def other_causes(self) -> tuple[str, ...]:
+        """Explicit causes outside the eight (e.g. ``other_spinal_cause``)."""
+        return self.kb.other_causes
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """Every finding id, catalogue order."""
+        return self.kb.findings
+
+    def label(self, node: str) -> str:
+        """The plain-language label of a node."""
+        return self.kb.nodes[node].label
+
+    def __repr__(self) -> str:
+        return (f"<bayesnet.Model setting={self.setting!r}: {len(self.diseases)} diseases, "
+                f"{len(self.other_causes)} other cause(s), {len(self.findings)} findings>")
+
+    # ---- queries -------------------------------------------------------------------------------------------------
+    def parse_evidence(self, evidence: Mapping, *, assume_complaint: bool = True) -> Evidence:
+        """Validate evidence and return the effective evidence (with any assumed complaint)."""
+        return self.encoder.parse(evidence, assume_complaint=assume_complaint)
+
+    def _query(self, ev: Evidence) -> QueryResult:
+        rows, cells = self.encoder.rows_cells(ev)
+        result = self.engine.query(rows, cells)
+        if result is None:
+            raise self.encoder.impossible(ev)
+        return result
+
+    def posterior(self, evidence: Mapping, *, assume_complaint: bool = True) -> pd.Series:
+        """P(disease present | evidence) for the eight diseases, as a Series indexed by disease id.
+
+        When the evidence names neither ``low_back_pain`` nor ``flank_pain`` and ``assume_complaint`` is true, the
+        model adds ``low_back_pain = present`` and records it in ``result.attrs["assumed"]``.
+        """
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        res = self._query(ev)
+        out = pd.Series(res.marginals[: len(self.diseases)], index=self._disease_index, name="posterior")
+        out.attrs["assumed"] = dict(ev.assumed)
+        out.attrs["none_of_the_eight"] = res.none
+        return out
+
+    def posterior_none(self, evidence: Mapping, *, assume_complaint: bool = True) -> float:
+        """P(all eight diseases absent | evidence)."""
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        return self._query(ev).none
+
+    def log_evidence(self, evidence: Mapping, *, assume_complaint: bool = True) -> float:
+        """Natural log of P(evidence) under the model."""
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        return self._query(ev).log_evidence
+
+    def diagnose(self, evidence: Mapping, *, assume_complaint: bool = True) -> Diagnosis:
+        """The differential as a :class:`Diagnosis` (posterior, prior for the same age and sex, none of the eight)."""
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        res = self._query(ev)
+        base = Evidence({}, ev.age, ev.sex, {})
+        prior = self._query(base)
+        n = len(self.diseases)
+        labels = {k: self.label(k) for k in self.kb.causes}
+        return Diagnosis(
+            posterior=pd.Series(res.marginals[:n], index=self._disease_index, name="posterior"),
+            prior=pd.Series(prior.marginals[:n], index=self._disease_index, name="prior"),
+            none_of_the_eight=res.none,
+            other_causes=pd.Series(res.marginals[n:], index=pd.Index(self.other_causes, name="cause")),
+            evidence=ev.as_dict(), assumed=dict(ev.assumed), labels=labels, setting=self.setting)
+
+    def posterior_batch(self, cases: pd.DataFrame, *, assume_complaint: bool = True, chunk_size: int = 20_000,
+                        progress: bool | None = None) -> pd.DataFrame:
+        """P(present | evidence) for each row of ``cases`` (columns = node ids), one column per disease.
+
+        Values: state names, True/False, whole years for ``age``, NaN/None for unknown; categorical columns are
+        welcome. Rows are processed in chunks of ``chunk_size`` (bounded memory); ``progress`` shows a progress bar
+        on standard error (default: only for more than 200,000 rows). The result has the same index as ``cases``,
+        plus a column ``none_of_the_eight``. Any bad row raises :class:`BatchEvidenceError`, which lists every
+        problem (row label, column, message).
+        """
+        marg, none, possible, problems, _ = self._batch(cases, assume_complaint=assume_complaint,
+                                                        chunk_size=chunk_size, progress=progress)
+        if problems is not None:
+            raise BatchEvidenceError(problems)
+        out = pd.DataFrame(marg[:, : len(self.diseases)], index=cases.index, columns=list(self.diseases))
+        out["none_of_the_eight"] = none
+        return out
+
+    def _batch(self, cases: pd.DataFrame, *, assume_complaint: bool, chunk_size: int, progress: bool | None):
+        """Encode and score a batch; returns marginals, none, possible, problems (DataFrame or None), assumed."""
+        if not isinstance(cases, pd.DataFrame):
+            raise EvidenceError(f"cases must be a pandas DataFrame, got {type(cases).__name__}")
+        if chunk_size < 1:
+            raise BayesnetError(f"chunk_size must be a positive number of rows, got {chunk_size}")
+        n = len(cases)
+        show = progress if progress is not None else n > 200_000
+        marg = np.zeros((n, self.engine.n_causes))
+        none = np.zeros(n)
+        possible = np.zeros(n, dtype=bool)
+        assumed = np.zeros(n, dtype=bool)
+        problems: list[tuple[int, str, str]] = []
+        for start in range(0, n, chunk_size):
+            stop = min(n, start + chunk_size)
+            enc = encode_frame(self.encoder, cases.iloc[start:stop], assume_complaint=assume_complaint)
+            bad = np.zeros(stop - start, dtype=bool)
+            for i, col, msg in enc.problems:
+                bad[i] = True
+                problems.append((start + i, col, msg))
+            good = np.nonzero(~bad)[0]
+            m, z, ok = self.engine.query_batch(enc.codes[good], enc.cell_ok[good])
+            marg[start + good] = m
+            none[start + good] = z
+            possible[start + good] = ok
+            assumed[start:stop] = enc.assumed
+            for i in good[~ok]:
+                problems.append((start + i, "", "the evidence in this row has probability zero under the model"))
+            if show:
+                done = stop / n
+                sys.stderr.write(f"\rscoring cases [{'#' * int(30 * done):<30}] {stop:,}/{n:,}")
+                sys.stderr.flush()
+        if show:
+            sys.stderr.write("\n")
+        frame = None
+        if problems:
+            problems.sort(key=lambda t: t[0])
+            frame = pd.DataFrame({
+                "row": [cases.index[i] for i, _, _ in problems],
+                "position": [i for i, _, _ in problems],
+                "column": [c for _, c, _ in problems],
+                "message": [m for _, _, m in problems]})
+        return marg, none, possible, frame, assumed
+
+    # ---- interoperability ----------------------------------------------------------------------------------------
+    def to_pgmpy(self):
+        """The same network as a pgmpy ``DiscreteBayesianNetwork`` (catalogue node ids and state names)."""
+        from .network import build_pgmpy
+
+        return build_pgmpy(self.kb, self.setting)
