@@ -75,9 +75,13 @@ class Engine:
         self.bits = ((np.arange(C)[:, None] >> np.arange(K)[None, :]) & 1).astype(bool)  # (C, K)
         self.bits_f = self.bits.astype(float)
         self.none_mask = ~self.bits[:, :n_diseases].any(axis=1)  # configurations with all eight absent
+        # one matrix product gives every marginal, P(none of the eight) and the total: [bits | none | 1]
+        self.readout = np.column_stack([self.bits_f, self.none_mask.astype(float), np.ones(C)])
         self.log_prior = self._log_prior(arrays.prior)  # (cells, C)
         self.log_population = _log(arrays.population)  # (cells,)
         self.table = self._table(arrays)  # (rows, cells, C)
+        # the same numbers laid out per cell, so a single-cell query gathers contiguous rows
+        self.table_by_cell = np.ascontiguousarray(self.table.transpose(1, 0, 2))  # (cells, rows, C)
 
     # ---- compilation ---------------------------------------------------------------------------------------------
     def _log_prior(self, prior: np.ndarray) -> np.ndarray:
@@ -112,6 +116,12 @@ class Engine:
     # ---- single queries ------------------------------------------------------------------------------------------
     def log_joint(self, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
         """log P(configuration, cell, evidence) for the allowed cells: (len(cells), C)."""
+        if len(cells) == 1:
+            c = cells[0]
+            s = self.log_prior[c] + self.log_population[c]
+            if len(rows):
+                s = s + self.table_by_cell[c].take(rows, axis=0).sum(axis=0)
+            return s[None, :]
         s = self.log_prior[cells] + self.log_population[cells][:, None]
         if len(rows):
             s = s + self.table[rows][:, cells, :].sum(axis=0)
@@ -126,11 +136,11 @@ class Engine:
         m = s.max()
         if m < IMPOSSIBLE:
             return None
-        w = np.exp(s - m).sum(axis=0)  # (C,)
-        total = w.sum()
-        marginals = (w @ self.bits_f) / total
-        none = w[self.none_mask].sum() / total
-        return QueryResult(marginals, float(none), float(m + np.log(total)))
+        w = np.exp(s - m)
+        w = w[0] if len(w) == 1 else w.sum(axis=0)  # (C,)
+        r = w @ self.readout
+        total = r[-1]
+        return QueryResult(r[:-2] / total, float(r[-2] / total), float(m + np.log(total)))
 
     # ---- batches -------------------------------------------------------------------------------------------------
     def query_batch(self, codes: np.ndarray, cell_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -174,8 +184,9 @@ class Engine:
         self._finish_weights(w, m[:, 0], idx, marginals, none, possible)
 
     def _finish_weights(self, w, m, idx, marginals, none, possible) -> None:
-        total = w.sum(axis=1)
         ok = m >= IMPOSSIBLE
-        marginals[idx[ok]] = (w[ok] @ self.bits_f) / total[ok, None]
-        none[idx[ok]] = w[ok][:, self.none_mask].sum(axis=1) / total[ok]
+        r = w[ok] @ self.readout
+        total = r[:, -1]
+        marginals[idx[ok]] = r[:, :-2] / total[:, None]
+        none[idx[ok]] = r[:, -2] / total
         possible[idx[ok]] = True

@@ -1,0 +1,160 @@
+"""The engine equals pgmpy's VariableElimination on the same network, and known closed forms."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bayesnet
+from bayesnet.simulate import sample_cases
+
+TOL = 1e-9
+
+
+def _pgmpy_posteriors(ve, model, effective):
+    """pgmpy's answer; a disease that is itself observed has posterior 1 or 0."""
+    free = [d for d in model.diseases if d not in effective]
+    q = ve.query(free, evidence=effective, joint=False, show_progress=False) if free else {}
+    return np.array([q[d].get_value(**{d: "present"}) if d in q else float(effective[d] == "present")
+                     for d in model.diseases])
+
+
+def _random_evidence(model, rng, n):
+    """Evidence sets drawn from the model itself (so always possible), with random subsets observed."""
+    full = sample_cases(model, n, rng)
+    nodes = ["age", "sex"] + list(model.findings) + list(model.other_causes) + list(model.diseases)
+    out = []
+    for i in range(n):
+        kind = i % 10
+        row = full.iloc[i]
+        if kind == 0:
+            keep = []  # no evidence at all
+        elif kind == 1:
+            keep = ["age", "sex"] + list(model.findings)  # every finding observed
+        elif kind == 2:
+            keep = [n_ for n_ in model.findings if not row[n_]]  # only negative findings
+        else:
+            p = rng.uniform(0.05, 0.5)
+            keep = [n_ for n_ in nodes[:-len(model.diseases)] if rng.random() < p]
+            if kind == 3:
+                keep += [d for d in model.diseases if rng.random() < 0.1]  # evidence on a disease
+        ev = {k: (row[k] if k in ("age", "sex") else bool(row[k])) for k in keep}
+        out.append(ev)
+    return out
+
+
+def _compare(model, evidences, assume=True):
+    from pgmpy.inference import VariableElimination
+
+    ve = VariableElimination(model.to_pgmpy())
+    worst = 0.0
+    for ev in evidences:
+        effective = model.parse_evidence(ev, assume_complaint=assume).as_dict()
+        ours = model.posterior(ev, assume_complaint=assume).to_numpy()
+        ref = _pgmpy_posteriors(ve, model, effective)
+        worst = max(worst, float(np.max(np.abs(ours - ref))))
+    return worst
+
+
+@pytest.mark.parametrize("seed,extreme,setting", [
+    (1, False, "primary_care"), (2, False, "emergency"), (3, True, "primary_care"), (4, True, "emergency"),
+])
+def test_engine_equals_pgmpy_on_random_networks(random_priors, seed, extreme, setting):
+    model = bayesnet.load_model(setting, priors=random_priors(seed, extreme))
+    rng = np.random.default_rng(100 + seed)
+    evidences = _random_evidence(model, rng, 250)
+    assert _compare(model, evidences[:125], assume=True) < TOL
+    assert _compare(model, evidences[125:], assume=False) < TOL
+
+
+@pytest.mark.parametrize("setting", ["primary_care", "emergency"])
+def test_engine_equals_pgmpy_on_shipped_model(setting):
+    model = bayesnet.load_model(setting)
+    rng = np.random.default_rng(7)
+    assert _compare(model, _random_evidence(model, rng, 150)) < TOL
+
+
+def test_posterior_none_equals_pgmpy_joint(model):
+    from pgmpy.inference import VariableElimination
+
+    ve = VariableElimination(model.to_pgmpy())
+    rng = np.random.default_rng(11)
+    for ev in _random_evidence(model, rng, 20):
+        effective = model.parse_evidence(ev).as_dict()
+        free = [d for d in model.diseases if d not in effective]
+        if not free:
+            continue
+        joint = ve.query(free, evidence=effective, joint=True, show_progress=False)
+        ref = joint.get_value(**{d: "absent" for d in free})
+        if any(effective.get(d) == "present" for d in model.diseases):
+            ref = 0.0
+        assert abs(model.posterior_none(ev) - ref) < TOL
+
+
+def test_single_parent_finding_closed_form(model):
+    """For a finding f whose only parent is disease d, with nothing else observed but age and sex:
+    P(d | f absent) = p (1 - l) / (1 - p l) and
+    P(d | f present) = p (1 - (1 - k)(1 - l)) / (1 - (1 - k)(1 - p l)),
+    where p = prior of d in the cell, l = link, k = leak (the leak cancels when f is absent)."""
+    kb = model.kb
+    arr = kb.arrays(model.setting)
+    single = [f for f in kb.findings if len(kb.parents[f]) == 1 and not kb.nodes[f].women_only]
+    assert single, "the shipped model should have single-parent findings"
+    for f in single:
+        d = kb.parents[f][0]
+        fi, di = kb.findings.index(f), kb.causes.index(d)
+        if di >= len(kb.diseases):
+            continue
+        for cell, (age, sex) in enumerate(__import__("bayesnet.knowledge", fromlist=["CELLS"]).CELLS):
+            p, l, k = arr.prior[di, cell], arr.link[fi, di], arr.leak[fi, cell]
+            base = {"age": age, "sex": sex}
+            got_abs = model.posterior({**base, f: False}, assume_complaint=False)[d]
+            got_pre = model.posterior({**base, f: True}, assume_complaint=False)[d]
+            assert got_abs == pytest.approx(p * (1 - l) / (1 - p * l), abs=TOL)
+            assert got_pre == pytest.approx(p * (1 - (1 - k) * (1 - l)) / (1 - (1 - k) * (1 - p * l)), abs=TOL)
+
+
+def test_empty_evidence_gives_prior_marginals(model):
+    """With no evidence (and no assumed complaint) the posterior is the population-weighted prior."""
+    arr = model.kb.arrays(model.setting)
+    expected = arr.prior[: len(model.diseases)] @ arr.population
+    got = model.posterior({}, assume_complaint=False).to_numpy()
+    np.testing.assert_allclose(got, expected, atol=TOL, rtol=0)
+
+
+def test_batch_equals_single(model):
+    rng = np.random.default_rng(5)
+    evidences = _random_evidence(model, rng, 300)
+    frame = pd.DataFrame(evidences)
+    frame.index = [f"case{i}" for i in range(len(frame))]
+    batch = model.posterior_batch(frame)
+    assert list(batch.index) == list(frame.index)
+    for i, ev in enumerate(evidences):
+        single = model.posterior(ev)
+        np.testing.assert_allclose(batch.iloc[i][list(model.diseases)].to_numpy(dtype=float),
+                                   single.to_numpy(), atol=1e-12, rtol=0)
+        assert batch.iloc[i]["none_of_the_eight"] == pytest.approx(single.attrs["none_of_the_eight"], abs=1e-12)
+
+
+def test_batch_accepts_categorical_and_string_columns(model):
+    rng = np.random.default_rng(9)
+    cases = sample_cases(model, 200, rng, years=True)[["age", "sex", "fever", "dysuria", "anemia", "straight_leg_raise"]]
+    as_str = cases.copy()
+    for c in ["fever", "dysuria", "anemia", "straight_leg_raise"]:
+        as_str[c] = np.where(cases[c], "present", "absent")
+    as_cat = as_str.astype({c: "category" for c in ["sex", "fever", "dysuria", "anemia", "straight_leg_raise"]})
+    a = model.posterior_batch(cases)
+    b = model.posterior_batch(as_str)
+    c = model.posterior_batch(as_cat)
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, c)
+
+
+def test_all_findings_observed_stays_finite(random_priors):
+    """Extreme parameters and every finding observed: no NaN, posteriors in [0, 1]."""
+    model = bayesnet.load_model(priors=random_priors(3, True))
+    rng = np.random.default_rng(3)
+    cases = sample_cases(model, 50, rng)
+    cases = cases[["age", "sex"] + list(model.findings)]
+    out = model.posterior_batch(cases)
+    assert np.isfinite(out.to_numpy()).all()
+    assert ((out.to_numpy() >= 0) & (out.to_numpy() <= 1)).all()
