@@ -70,9 +70,9 @@ def _age_arg(text: str):
         return text  # an age band; validated by the model
 
 
-def _add_evidence_args(p: argparse.ArgumentParser, *, required_case: bool = False) -> None:
-    p.add_argument("--case", help="JSON file holding one object of evidence", required=required_case)
-    if not required_case:
+def _add_evidence_args(p: argparse.ArgumentParser, *, flags: bool = True) -> None:
+    p.add_argument("--case", help="JSON file holding one object of evidence")
+    if flags:
         p.add_argument("--age", type=_age_arg, help="age in whole years (18-120) or an age band")
         p.add_argument("--sex", help="female or male")
         p.add_argument("--present", help="comma-separated findings that are present")
@@ -130,12 +130,18 @@ def _cmd_batch(args) -> int:
 
 def _cmd_report(args) -> int:
     from .model import load_model
-    from .report import write_report
+    from .report import load_cases, write_cases_report, write_report
 
+    if bool(args.case) == bool(args.cases):
+        raise _UsageError("bayesnet report: give exactly one of --case CASE.json or --cases CASES.json")
     model = load_model(args.setting, priors=args.priors)
-    evidence = _read_case(args.case)
-    paths = write_report(model, evidence, args.out, assume_complaint=not args.no_assume_complaint,
-                         progress=not args.quiet)
+    if args.cases:
+        paths = write_cases_report(model, load_cases(args.cases), args.out, progress=not args.quiet)
+    else:
+        evidence = _read_case(args.case)
+        title = Path(args.case).stem.replace("_", " ")
+        paths = write_report(model, evidence, args.out, title=title, assume_complaint=not args.no_assume_complaint,
+                             progress=not args.quiet)
     for p in paths:
         print(p)
     return 0
@@ -169,8 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-assume-complaint", action="store_true")
     p.set_defaults(func=_cmd_batch)
 
-    p = sub.add_parser("report", help="write a sensitivity report (HTML, Markdown, CSV) for one case")
-    _add_evidence_args(p, required_case=True)
+    p = sub.add_parser("report", help="write a sensitivity report (HTML, Markdown, CSV) for one case or many")
+    _add_evidence_args(p, flags=False)
+    p.add_argument("--cases", help="JSON list of cases: report which numbers matter most across them")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.set_defaults(func=_cmd_report)

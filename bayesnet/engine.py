@@ -114,8 +114,19 @@ class Engine:
         return np.concatenate([self.finding_rows(arrays.leak, arrays.link, arrays.women_only), cause_rows])
 
     # ---- single queries ------------------------------------------------------------------------------------------
-    def log_joint(self, rows: np.ndarray, cells: np.ndarray) -> np.ndarray:
-        """log P(configuration, cell, evidence) for the allowed cells: (len(cells), C)."""
+    def log_joint(self, rows: np.ndarray, cells: np.ndarray, soft=()) -> np.ndarray:
+        """log P(configuration, cell, evidence) for the allowed cells: (len(cells), C).
+
+        ``soft``: uncertain findings as (node index, likelihood if present, likelihood if absent); each multiplies
+        the joint by ``l_present P(present | .) + l_absent P(absent | .)`` (Pearl's virtual evidence).
+        """
+        if soft:
+            s = self.log_joint(rows, cells)
+            for j, lp, la in soft:
+                with np.errstate(divide="ignore"):
+                    llp, lla = np.log(lp), np.log(la)
+                s = s + np.logaddexp(llp + self.table[2 * j][cells], lla + self.table[2 * j + 1][cells])
+            return np.maximum(s, NEG)
         if len(cells) == 1:
             c = cells[0]
             s = self.log_prior[c] + self.log_population[c]
@@ -127,9 +138,9 @@ class Engine:
             s = s + self.table[rows][:, cells, :].sum(axis=0)
         return s
 
-    def query(self, rows: np.ndarray, cells: np.ndarray) -> QueryResult | None:
+    def query(self, rows: np.ndarray, cells: np.ndarray, soft=()) -> QueryResult | None:
         """Exact marginals; ``None`` when the evidence has probability zero."""
-        return self.summarise(self.log_joint(rows, cells))
+        return self.summarise(self.log_joint(rows, cells, soft))
 
     def summarise(self, s: np.ndarray) -> QueryResult | None:
         """Marginals from a log-joint table (cells, C)."""

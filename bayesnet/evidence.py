@@ -46,6 +46,8 @@ class Evidence:
     age: str | None = None
     sex: str | None = None
     assumed: dict[str, str] = field(default_factory=dict)
+    #: uncertain findings: node -> (likelihood if present, likelihood if absent)
+    likelihoods: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, str]:
         """The effective evidence as node -> state name (age band, sex, findings, assumptions included)."""
@@ -126,7 +128,38 @@ class EvidenceEncoder:
         raise EvidenceError(f"{node}: value {value!r} is not a state; use 'present'/'absent' or True/False")
 
     # ---- whole evidence sets -------------------------------------------------------------------------------------
-    def parse(self, evidence: Mapping, *, assume_complaint: bool = True) -> Evidence:
+    def parse_likelihoods(self, likelihoods: Mapping | None, states: Mapping) -> dict[str, tuple[float, float]]:
+        """Uncertain (virtual) evidence: ``{"dysuria": 0.8}`` means "80% sure it is present", i.e. likelihoods
+        0.8 if present and 0.2 if absent; a pair ``(l_present, l_absent)`` gives the likelihoods directly."""
+        if likelihoods is None:
+            return {}
+        if not isinstance(likelihoods, Mapping):
+            raise EvidenceError(f"likelihoods must be a mapping of node id to a probability, got {type(likelihoods).__name__}")
+        out: dict[str, tuple[float, float]] = {}
+        for node, value in likelihoods.items():
+            if node not in self.index:
+                raise self.unknown_node(node)
+            if node in states:
+                raise EvidenceError(f"{node} is given both as evidence and as a likelihood; give it once")
+            if isinstance(value, (tuple, list)) and len(value) == 2:
+                pair = value
+            elif isinstance(value, Real) and not isinstance(value, (bool, np.bool_)):
+                pair = (float(value), 1.0 - float(value))
+            else:
+                raise EvidenceError(f"likelihood of {node}: {value!r} is not a probability or a (present, absent) pair")
+            try:
+                lp, la = (float(x) for x in pair)
+            except (TypeError, ValueError):
+                raise EvidenceError(f"likelihood of {node}: {value!r} is not numeric") from None
+            if not (math.isfinite(lp) and math.isfinite(la)) or lp < 0 or la < 0 or lp + la == 0:
+                raise EvidenceError(f"likelihood of {node}: {value!r} must be non-negative, finite and not both zero"
+                                    " (a single number must lie in [0, 1])")
+            if isinstance(value, Real) and not 0 <= float(value) <= 1:
+                raise EvidenceError(f"likelihood of {node}: {value!r} is not a probability in [0, 1]")
+            out[node] = (lp, la)
+        return out
+
+    def parse(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None) -> Evidence:
         if not isinstance(evidence, Mapping):
             raise EvidenceError(f"evidence must be a mapping of node id to state, got {type(evidence).__name__}")
         age = sex = None
@@ -150,10 +183,15 @@ class EvidenceEncoder:
                 raise ImpossibleEvidenceError(
                     f"{bad[0]} = present is impossible in a man ({bad[0]} is a women-only finding); "
                     "check the sex or drop the finding")
+        soft = self.parse_likelihoods(likelihoods, states)
         assumed: dict[str, str] = {}
-        if assume_complaint and not any(c in states for c in COMPLAINTS):
+        if assume_complaint and not any(c in states or c in soft for c in COMPLAINTS):
             assumed[DEFAULT_COMPLAINT] = "present"
-        return Evidence(states, age, sex, assumed)
+        return Evidence(states, age, sex, assumed, soft)
+
+    def soft_rows(self, ev: Evidence) -> list[tuple[int, float, float]]:
+        """(node index, likelihood if present, likelihood if absent) for each uncertain finding."""
+        return [(self.index[n], lp, la) for n, (lp, la) in ev.likelihoods.items()]
 
     def rows_cells(self, ev: Evidence) -> tuple[np.ndarray, np.ndarray]:
         items = list(ev.states.items()) + list(ev.assumed.items())

@@ -53,6 +53,8 @@ _PRIOR_COLUMNS = ["setting", "disease", "age", "sex", "value", "low", "high", "s
 _CPT_COLUMNS = ["finding", "parent", "age", "sex", "value", "low", "high", "source", "rationale"]
 _ACC_COLUMNS = ["finding", "disease", "value", "low", "high", "population", "source", "note"]
 _MIX_COLUMNS = ["setting", "cause", "value", "low", "high", "population", "source", "note"]
+_FLAG_COLUMNS = ["disease", "threshold", "source", "rationale"]
+_COST_COLUMNS = ["finding", "cost", "source", "rationale"]
 _NODE_KINDS = ("demographic", "disease", "other_cause", "finding")
 MIX_GROUPS = ("nonspecific", "visceral", "cancer_any", "none_of_the_eight")
 
@@ -134,6 +136,16 @@ class Published:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """A must-not-miss disease: flagged whenever its posterior reaches ``threshold``, whatever its rank."""
+
+    disease: str
+    threshold: float
+    source: str
+    rationale: str
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """The validated contents of ``priors/``."""
 
@@ -147,6 +159,8 @@ class KnowledgeBase:
     parents: dict[str, tuple[str, ...]]
     accuracy: tuple[Published, ...]
     presenting_mix: tuple[Published, ...]
+    red_flags: dict[str, "RedFlag"] = field(default_factory=dict)
+    test_costs: dict[str, float] = field(default_factory=dict)
     _arrays: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -515,6 +529,43 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
             mix.append(Published(cause, cause, setting, *vr, row["population"], row["source"], row["note"],
                                  rel(f_mix), lineno))
 
+    red_flags: dict[str, RedFlag] = {}
+    f_flags = root / "red_flags.csv"
+    for lineno, row in _read_csv(f_flags, _FLAG_COLUMNS, problems, rel(f_flags)):
+        where = f"{rel(f_flags)}, row {lineno}"
+        disease = _choice(row, "disease", diseases, where, problems)
+        threshold = _probability(row, "threshold", where, problems)
+        _check_source(row, where, problems, used, references)
+        if disease is None or threshold is None:
+            continue
+        if disease in red_flags:
+            problems.add(f"{where}, column disease", f"duplicate red flag for '{disease}'")
+            continue
+        red_flags[disease] = RedFlag(disease, threshold, row["source"], row["rationale"])
+    test_costs: dict[str, float] = {}
+    f_costs = root / "test_costs.csv"
+    for lineno, row in _read_csv(f_costs, _COST_COLUMNS, problems, rel(f_costs)):
+        where = f"{rel(f_costs)}, row {lineno}"
+        finding = _choice(row, "finding", findings, where, problems)
+        _check_source(row, where, problems, used, references)
+        try:
+            cost = float(row["cost"])
+        except ValueError:
+            problems.add(f"{where}, column cost", f"'{row['cost']}' is not a number; give a relative cost >= 0")
+            continue
+        if not math.isfinite(cost) or cost < 0:
+            problems.add(f"{where}, column cost", f"{row['cost']} is not a relative cost >= 0")
+            continue
+        if finding is None:
+            continue
+        if finding in test_costs:
+            problems.add(f"{where}, column finding", f"duplicate cost for '{finding}'")
+            continue
+        test_costs[finding] = cost
+    missing_costs = [f for f in findings if f not in test_costs]
+    if test_costs and missing_costs:
+        problems.add(rel(f_costs), f"no cost for finding(s) {', '.join(missing_costs)}")
+
     unused = sorted(set(references) - used)
     if unused:
         problems.add(rel(f_refs), f"reference key(s) never used by any number: {', '.join(unused)}; "
@@ -522,7 +573,7 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     if problems.items:
         raise PriorsError(problems.items)
     return KnowledgeBase(root, nodes, references, parameters, diseases, other_causes, findings,
-                         {f: tuple(p) for f, p in parents.items()}, tuple(accuracy), tuple(mix))
+                         {f: tuple(p) for f, p in parents.items()}, tuple(accuracy), tuple(mix), red_flags, test_costs)
 
 
 def _build_arrays(kb: KnowledgeBase, setting: str) -> Arrays:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .engine import Engine, QueryResult
+from .engine import IMPOSSIBLE, Engine, QueryResult
 from .errors import BayesnetError, EvidenceError, did_you_mean
 from .evidence import Evidence, EvidenceEncoder, encode_frame
 from .knowledge import SETTINGS, KnowledgeBase, load_knowledge
@@ -137,43 +137,57 @@ class Model:
                 f"{len(self.other_causes)} other cause(s), {len(self.findings)} findings>")
 
     # ---- queries -------------------------------------------------------------------------------------------------
-    def parse_evidence(self, evidence: Mapping, *, assume_complaint: bool = True) -> Evidence:
+    def parse_evidence(self, evidence: Mapping, *, assume_complaint: bool = True,
+                       likelihoods: Mapping | None = None) -> Evidence:
         """Validate evidence and return the effective evidence (with any assumed complaint)."""
-        return self.encoder.parse(evidence, assume_complaint=assume_complaint)
+        return self.encoder.parse(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods)
+
+    def prepare(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None):
+        """Validated evidence with its engine form: (evidence, rows, cells, soft rows); raises on impossible evidence."""
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods)
+        rows, cells = self.encoder.rows_cells(ev)
+        soft = self.encoder.soft_rows(ev)
+        if self.engine.log_joint(rows, cells, soft).max() < IMPOSSIBLE:
+            raise self.encoder.impossible(ev)
+        return ev, rows, cells, soft
 
     def _query(self, ev: Evidence) -> QueryResult:
         rows, cells = self.encoder.rows_cells(ev)
-        result = self.engine.query(rows, cells)
+        result = self.engine.query(rows, cells, self.encoder.soft_rows(ev))
         if result is None:
             raise self.encoder.impossible(ev)
         return result
 
-    def posterior(self, evidence: Mapping, *, assume_complaint: bool = True) -> pd.Series:
+    def posterior(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None) -> pd.Series:
         """P(disease present | evidence) for the eight diseases, as a Series indexed by disease id.
 
         When the evidence names neither ``low_back_pain`` nor ``flank_pain`` and ``assume_complaint`` is true, the
         model adds ``low_back_pain = present`` and records it in ``result.attrs["assumed"]``.
+
+        ``likelihoods`` gives uncertain findings: ``{"dysuria": 0.8}`` for "dysuria, 80% sure" (likelihood 0.8 if
+        present, 0.2 if absent), or a pair ``(l_present, l_absent)``. A finding left out is unknown, which is not
+        the same as absent.
         """
-        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods)
         res = self._query(ev)
         out = pd.Series(res.marginals[: len(self.diseases)], index=self._disease_index, name="posterior")
         out.attrs["assumed"] = dict(ev.assumed)
         out.attrs["none_of_the_eight"] = res.none
         return out
 
-    def posterior_none(self, evidence: Mapping, *, assume_complaint: bool = True) -> float:
+    def posterior_none(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None) -> float:
         """P(all eight diseases absent | evidence)."""
-        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods)
         return self._query(ev).none
 
-    def log_evidence(self, evidence: Mapping, *, assume_complaint: bool = True) -> float:
+    def log_evidence(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None) -> float:
         """Natural log of P(evidence) under the model."""
-        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods)
         return self._query(ev).log_evidence
 
-    def diagnose(self, evidence: Mapping, *, assume_complaint: bool = True) -> Diagnosis:
+    def diagnose(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None) -> Diagnosis:
         """The differential as a :class:`Diagnosis` (posterior, prior for the same age and sex, none of the eight)."""
-        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint)
+        ev = self.parse_evidence(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods)
         res = self._query(ev)
         base = Evidence({}, ev.age, ev.sex, {})
         prior = self._query(base)
@@ -247,6 +261,59 @@ class Model:
                 "column": [c for _, c, _ in problems],
                 "message": [m for _, _, m in problems]})
         return marg, none, possible, frame, assumed
+
+    # ---- clinical reasoning ----------------------------------------------------------------------------------------
+    def explain(self, evidence: Mapping, disease: str | list[str] | None = None, *, assume_complaint: bool = True,
+                likelihoods: Mapping | None = None):
+        """Weight of evidence (bits) of each observed finding for each disease (default: the top three), and the
+        findings whose removal or flip changes the top diagnosis. See :mod:`bayesnet.explain`."""
+        from .explain import explain
+
+        return explain(self, evidence, disease, assume_complaint=assume_complaint, likelihoods=likelihoods)
+
+    def next_tests(self, evidence: Mapping, *, costs=None, assume_complaint: bool = True,
+                   likelihoods: Mapping | None = None):
+        """Unobserved findings ranked by expected information gain. See :mod:`bayesnet.next_test`."""
+        from .next_test import next_tests
+
+        return next_tests(self, evidence, costs=costs, assume_complaint=assume_complaint, likelihoods=likelihoods)
+
+    def mpe(self, evidence: Mapping, k: int = 5, *, assume_complaint: bool = True, likelihoods: Mapping | None = None):
+        """The k most probable joint states of the eight diseases. See :mod:`bayesnet.mpe`."""
+        from .mpe import most_probable_explanations
+
+        return most_probable_explanations(self, evidence, k, assume_complaint=assume_complaint,
+                                          likelihoods=likelihoods)
+
+    def conflict(self, evidence: Mapping, *, assume_complaint: bool = True):
+        """P(evidence) and the conflict measure; positive = findings fit poorly together."""
+        from .conflict import conflict
+
+        return conflict(self, evidence, assume_complaint=assume_complaint)
+
+    def red_flags(self, evidence: Mapping, *, assume_complaint: bool = True, likelihoods: Mapping | None = None):
+        """Must-not-miss diseases whose posterior passes their threshold (``priors/red_flags.csv``)."""
+        from .conflict import red_flags
+
+        return red_flags(self, self.posterior(evidence, assume_complaint=assume_complaint, likelihoods=likelihoods))
+
+    def sensitivity(self, evidence: Mapping, *, assume_complaint: bool = True):
+        """A :class:`bayesnet.sensitivity.SensitivityAnalysis` of this evidence."""
+        from .sensitivity import SensitivityAnalysis
+
+        return SensitivityAnalysis(self, evidence, assume_complaint=assume_complaint)
+
+    def sample(self, n: int, rng, *, years: bool = False) -> pd.DataFrame:
+        """``n`` synthetic patients drawn from the model (``rng``: a ``numpy.random.Generator``)."""
+        from .simulate import sample_cases
+
+        return sample_cases(self, n, rng, years=years)
+
+    def evaluate(self, cases):
+        """Top-1/top-3 accuracy, Brier score and log loss on cases with an ``expected`` diagnosis."""
+        from .validation import evaluate
+
+        return evaluate(self, cases)
 
     # ---- interoperability ----------------------------------------------------------------------------------------
     def to_pgmpy(self):
