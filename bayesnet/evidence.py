@@ -144,6 +144,9 @@ class EvidenceEncoder:
             if isinstance(value, (tuple, list)) and len(value) == 2:
                 pair = value
             elif isinstance(value, Real) and not isinstance(value, (bool, np.bool_)):
+                if not 0 <= float(value) <= 1:
+                    raise EvidenceError(f"likelihood of {node}: {value!r} is not a probability in [0, 1] "
+                                        "(e.g. 0.8 for '80% sure it is present')")
                 pair = (float(value), 1.0 - float(value))
             else:
                 raise EvidenceError(f"likelihood of {node}: {value!r} is not a probability or a (present, absent) pair")
@@ -154,8 +157,6 @@ class EvidenceEncoder:
             if not (math.isfinite(lp) and math.isfinite(la)) or lp < 0 or la < 0 or lp + la == 0:
                 raise EvidenceError(f"likelihood of {node}: {value!r} must be non-negative, finite and not both zero"
                                     " (a single number must lie in [0, 1])")
-            if isinstance(value, Real) and not 0 <= float(value) <= 1:
-                raise EvidenceError(f"likelihood of {node}: {value!r} is not a probability in [0, 1]")
             out[node] = (lp, la)
         return out
 

@@ -530,8 +530,8 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
                                  rel(f_mix), lineno))
 
     red_flags: dict[str, RedFlag] = {}
-    f_flags = root / "red_flags.csv"
-    for lineno, row in _read_csv(f_flags, _FLAG_COLUMNS, problems, rel(f_flags)):
+    f_flags = root / "red_flags.csv"  # optional: no file, no red flags
+    for lineno, row in (_read_csv(f_flags, _FLAG_COLUMNS, problems, rel(f_flags)) if f_flags.exists() else []):
         where = f"{rel(f_flags)}, row {lineno}"
         disease = _choice(row, "disease", diseases, where, problems)
         threshold = _probability(row, "threshold", where, problems)
@@ -543,8 +543,8 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
             continue
         red_flags[disease] = RedFlag(disease, threshold, row["source"], row["rationale"])
     test_costs: dict[str, float] = {}
-    f_costs = root / "test_costs.csv"
-    for lineno, row in _read_csv(f_costs, _COST_COLUMNS, problems, rel(f_costs)):
+    f_costs = root / "test_costs.csv"  # optional: no file, no costs
+    for lineno, row in (_read_csv(f_costs, _COST_COLUMNS, problems, rel(f_costs)) if f_costs.exists() else []):
         where = f"{rel(f_costs)}, row {lineno}"
         finding = _choice(row, "finding", findings, where, problems)
         _check_source(row, where, problems, used, references)

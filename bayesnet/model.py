@@ -315,6 +315,33 @@ class Model:
 
         return evaluate(self, cases)
 
+    def with_parameters(self, values: Mapping[str, float]) -> "Model":
+        """A new model with some numbers of the knowledge base replaced (names as in ``kb.parameters``).
+
+        Co-varying entries stay consistent: when a population cell changes, the other cells of that setting are
+        rescaled so the mix still sums to one.
+        """
+        import dataclasses
+
+        params = dict(self.kb.parameters)
+        for name, t in values.items():
+            if name not in params:
+                raise BayesnetError(f"unknown parameter {name!r}.{did_you_mean(name, params)}")
+            t = float(t)
+            if not 0.0 <= t <= 1.0:
+                raise BayesnetError(f"parameter {name}: {t} is not a probability in [0, 1]")
+            p = params[name]
+            params[name] = dataclasses.replace(p, value=t, low=min(p.low, t), high=max(p.high, t))
+            if p.kind == "population":
+                others = [q for q in params.values() if q.kind == "population" and q.setting == p.setting
+                          and q.name != name]
+                rest = sum(q.value for q in others)
+                for q in others:
+                    v = q.value * (1 - t) / rest if rest > 0 else (1 - t) / len(others)
+                    params[q.name] = dataclasses.replace(q, value=v, low=min(q.low, v), high=max(q.high, v))
+        kb = dataclasses.replace(self.kb, parameters=params, _arrays={})
+        return Model(kb, self.setting)
+
     # ---- interoperability ----------------------------------------------------------------------------------------
     def to_pgmpy(self):
         """The same network as a pgmpy ``DiscreteBayesianNetwork`` (catalogue node ids and state names)."""

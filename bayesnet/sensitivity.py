@@ -319,6 +319,10 @@ class SensitivityAnalysis:
             achievable = lo <= hi
             if achievable:
                 needed = min(max(t0, lo), hi)
+                # a value at which the evidence itself becomes impossible (P(e) = 0) reaches nothing
+                if n0[-1] + slope[-1] * (needed - t0) <= 1e-12 * n0[-1]:
+                    achievable = False
+            if achievable:
                 if needed == t0 and all(g0 >= 0 for g0, _ in conds):
                     continue  # already satisfied at the nominal value
             else:

@@ -15,6 +15,8 @@ def test_shipped_priors_are_valid_and_complete():
     kb = load_knowledge()
     assert len(kb.diseases) == 8
     assert kb.other_causes == ("other_spinal_cause",)
+    assert set(kb.red_flags) == {"plasmacytoma", "pyelonephritis"}
+    assert set(kb.test_costs) == set(kb.findings)
     for setting in SETTINGS:
         arr = kb.arrays(setting)
         assert abs(arr.population.sum() - 1) < 1e-12
