@@ -147,6 +147,76 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from .export import export
+    from .model import load_model
+
+    path = export(load_model(args.setting, priors=args.priors), args.format, args.output)
+    print(path)
+    return 0
+
+
+def _read_cases(path: str) -> list[dict]:
+    """Cases from a JSON list or a CSV (columns = node ids, plus ``expected`` and optionally ``id``/``setting``)."""
+    p = Path(path)
+    if not p.is_file():
+        raise _UsageError(f"cases file {path!r} not found")
+    if p.suffix.lower() == ".csv":
+        import pandas as pd
+
+        try:
+            frame = pd.read_csv(p, dtype=str)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise _UsageError(f"cases file {path!r} is not a readable CSV: {str(exc).splitlines()[0]}") from None
+        if "expected" not in frame.columns:
+            raise _UsageError(f"cases file {path!r} has no 'expected' column (a disease id or 'none' per row)")
+        cases = []
+        for i, row in frame.iterrows():
+            meta = {k: row[k] for k in ("id", "setting", "expected") if k in frame.columns}
+            ev = {k: v for k, v in row.items() if k not in meta and isinstance(v, str)}
+            if "age" in ev:
+                ev["age"] = _age_arg(ev["age"])
+            cases.append({"id": meta.get("id", i + 2), "expected": meta["expected"], "evidence": ev,
+                          **({"setting": meta["setting"]} if isinstance(meta.get("setting"), str) else {})})
+        return cases
+    from .report import load_cases
+
+    cases = load_cases(path)
+    for i, c in enumerate(cases):
+        if "evidence" not in c or "expected" not in c:
+            raise _UsageError(f"case {c.get('id', i)!r} in {path!r} needs 'evidence' and 'expected'")
+    return cases
+
+
+def _cmd_evaluate(args) -> int:
+    import pandas as pd
+
+    from .model import load_model
+    from .validation import Evaluation, evaluate
+
+    cases = _read_cases(args.cases)
+    parts = []
+    by_setting: dict[str, list] = {}
+    for c in cases:
+        by_setting.setdefault(c.get("setting", args.setting), []).append(c)
+    for setting, group in by_setting.items():
+        parts.append(evaluate(load_model(setting, priors=args.priors), group).cases)
+    ev = Evaluation(pd.concat(parts))
+    if args.json:
+        out = {**ev.summary(), "cases_detail": ev.cases.reset_index().to_dict(orient="records"),
+               "confusion": ev.confusion().to_dict()}
+        print(json.dumps(out, indent=2, default=str))
+    else:
+        s = ev.summary()
+        print(f"{s['cases']} cases: top-1 {s['top1']:.1%}, top-3 {s['top3']:.1%}, "
+              f"Brier {s['brier']:.3f}, log loss {s['log_loss']:.3f}\n")
+        print("Confusion (rows: expected, columns: ranked first)")
+        print(ev.confusion().to_string())
+        print("\nPer case")
+        print(ev.cases[["expected", "top", "p_top", "p_expected", "rank"]].to_string(float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bayesnet", description="Differential diagnosis of low back pain with a Bayesian network.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -174,6 +244,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--priors")
     p.add_argument("--no-assume-complaint", action="store_true")
     p.set_defaults(func=_cmd_batch)
+
+    p = sub.add_parser("export", help="write the network as XMLBIF, BIF or JSON")
+    p.add_argument("--format", required=True, help="xmlbif, bif or json")
+    p.add_argument("output", help="output file")
+    p.add_argument("--setting", default="primary_care")
+    p.add_argument("--priors")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("evaluate", help="score the model on cases with known diagnoses (JSON list or CSV)")
+    p.add_argument("cases", help="JSON list of {evidence, expected} or CSV with an 'expected' column")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--setting", default="primary_care", help="for cases that do not name their setting")
+    p.add_argument("--priors")
+    p.set_defaults(func=_cmd_evaluate)
 
     p = sub.add_parser("report", help="write a sensitivity report (HTML, Markdown, CSV) for one case or many")
     _add_evidence_args(p, flags=False)

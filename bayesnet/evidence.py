@@ -263,7 +263,8 @@ def encode_frame(encoder: EvidenceEncoder, cases, *, assume_complaint: bool = Tr
             continue
         if col not in encoder.index:
             raise encoder.unknown_node(col)
-    state_map = {"present": 0, "absent": 1, True: 0, False: 1}
+    # in tables (CSV has no booleans) the text true/false is read as True/False
+    state_map = {"present": 0, "absent": 1, True: 0, False: 1, "true": 0, "false": 1}
     for col in cases.columns:
         if col in ("age", "sex"):
             continue

@@ -343,6 +343,12 @@ class Model:
         return Model(kb, self.setting)
 
     # ---- interoperability ----------------------------------------------------------------------------------------
+    def export(self, fmt: str, path):
+        """Write the network as ``xmlbif``, ``bif`` or ``json`` (see :mod:`bayesnet.export`)."""
+        from .export import export
+
+        return export(self, fmt, path)
+
     def to_pgmpy(self):
         """The same network as a pgmpy ``DiscreteBayesianNetwork`` (catalogue node ids and state names)."""
         from .network import build_pgmpy
