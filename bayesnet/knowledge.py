@@ -168,6 +168,19 @@ class KnowledgeBase:
         """The eight diseases followed by the explicit other causes."""
         return self.diseases + self.other_causes
 
+    def to_frame(self) -> "pd.DataFrame":
+        """Every number with its range, source (full citation) and rationale, one row per parameter."""
+        import pandas as pd
+
+        rows = []
+        for p in self.parameters.values():
+            refs = [self.references[k] for k in p.sources]
+            rows.append({"parameter": p.name, "kind": p.kind, "setting": p.setting, "node": p.node,
+                         "parent": p.parent, "value": p.value, "low": p.low, "high": p.high,
+                         "source": p.source, "citation": "; ".join(r.citation for r in refs),
+                         "rationale": p.rationale, "file": p.file, "row": p.row})
+        return pd.DataFrame(rows).set_index("parameter")
+
     def arrays(self, setting: str) -> "Arrays":
         """The numbers of one setting as dense arrays (cached)."""
         if setting not in self._arrays:
