@@ -42,8 +42,14 @@ def _read_case(path: str) -> dict:
     return case
 
 
-def _split(text: str | None) -> list[str]:
-    return [t.strip() for t in (text or "").split(",") if t.strip()]
+def _split(text: str | None, option: str = "") -> list[str]:
+    if text is None:
+        return []
+    items = [t.strip() for t in text.split(",")]
+    if not all(items):
+        raise _UsageError(f"{option} {text!r} has an empty name; give comma-separated finding ids such as "
+                          "fever,dysuria")
+    return items
 
 
 def _evidence_from_args(args) -> dict:
@@ -54,10 +60,11 @@ def _evidence_from_args(args) -> dict:
         evidence["age"] = args.age
     if getattr(args, "sex", None) is not None:
         evidence["sex"] = args.sex
-    for f in _split(getattr(args, "present", None)):
+    present = _split(getattr(args, "present", None), "--present")
+    for f in present:
         evidence[f] = "present"
-    for f in _split(getattr(args, "absent", None)):
-        if evidence.get(f) == "present" and f in _split(getattr(args, "present", None)):
+    for f in _split(getattr(args, "absent", None), "--absent"):
+        if f in present:
             raise _UsageError(f"{f} is given both --present and --absent; keep one")
         evidence[f] = "absent"
     return evidence

@@ -226,26 +226,46 @@ class EncodedBatch:
     assumed: np.ndarray
 
 
+def _lookup(v, mapping: dict):
+    if isinstance(v, (bool, np.bool_)):
+        return mapping.get(bool(v))
+    if isinstance(v, str):
+        return mapping.get(v.strip().lower())
+    return None  # numbers, lists, ...: never a state (1 and 0 are ambiguous)
+
+
 def _column_states(values: np.ndarray, mapping: dict) -> tuple[np.ndarray, np.ndarray]:
     """Map an object array through ``mapping`` (missing -> -1); returns codes and a mask of unmappable entries.
 
-    Works on the distinct values only (``pandas.factorize``), so a long column costs one pass.
+    A column of only strings or only booleans is mapped through its distinct values (``pandas.factorize``), so a
+    long column costs one pass; a mixed column is checked value by value, because factorize would equate 1 with
+    True and 0 with False.
     """
     import pandas as pd
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    lut = np.full(len(uniques) + 1, -1, dtype=np.int16)
-    bad_u = np.zeros(len(uniques) + 1, dtype=bool)
-    for u, v in enumerate(uniques):
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "boolean", "empty"):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        lut = np.full(len(uniques) + 1, -1, dtype=np.int16)
+        bad_u = np.zeros(len(uniques) + 1, dtype=bool)
+        for u, v in enumerate(uniques):
+            code = _lookup(v, mapping)
+            if code is None:
+                bad_u[u] = True
+            else:
+                lut[u] = code
+        return lut[codes].astype(np.int8), bad_u[codes]
+    out = np.full(len(values), -1, dtype=np.int8)
+    bad = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
         if _is_missing(v):
             continue
-        key = v.strip().lower() if isinstance(v, str) else v
-        code = mapping.get(key) if isinstance(key, (str, bool, np.bool_)) else None
+        code = _lookup(v, mapping)
         if code is None:
-            bad_u[u] = True
+            bad[i] = True
         else:
-            lut[u] = code
-    return lut[codes].astype(np.int8), bad_u[codes]
+            out[i] = code
+    return out, bad
 
 
 def encode_frame(encoder: EvidenceEncoder, cases, *, assume_complaint: bool = True) -> EncodedBatch:
@@ -278,8 +298,7 @@ def encode_frame(encoder: EvidenceEncoder, cases, *, assume_complaint: bool = Tr
             lut = np.full(len(cats) + 1, -1, dtype=np.int16)
             bad_cats = set()
             for ci, cat in enumerate(cats):
-                key = cat.strip().lower() if isinstance(cat, str) else cat
-                code = state_map.get(key) if isinstance(key, (str, bool, np.bool_)) else None
+                code = _lookup(cat, state_map)
                 if code is None:
                     bad_cats.add(ci)
                 else:

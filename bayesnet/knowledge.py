@@ -328,11 +328,13 @@ def _check_source(row, where, problems, used: set[str], references: dict[str, Re
             used.add(key)
 
 
-def _choice(row, col, allowed, where, problems) -> str | None:
+def _choice(row, col, allowed, where, problems, what: str | None = None) -> str | None:
     value = row[col]
     if value not in allowed:
+        kind = f"a {what} (nodes.csv)" if what else "allowed here"
         problems.add(f"{where}, column {col}",
-                     f"'{value}' is not one of {', '.join(allowed)}.{did_you_mean(value, allowed)}".rstrip("."))
+                     f"'{value}' is not {kind}; expected one of {', '.join(allowed)}."
+                     f"{did_you_mean(value, allowed)}".rstrip("."))
         return None
     return value
 
@@ -437,7 +439,7 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     for lineno, row in _read_csv(f_pri, _PRIOR_COLUMNS, problems, rel(f_pri)):
         where = f"{rel(f_pri)}, row {lineno}"
         setting = _choice(row, "setting", SETTINGS, where, problems)
-        disease = _choice(row, "disease", causes, where, problems)
+        disease = _choice(row, "disease", causes, where, problems, "cause")
         age = _choice(row, "age", AGE_BANDS, where, problems)
         sex = _choice(row, "sex", SEXES, where, problems)
         vr = _value_range(row, where, problems)
@@ -469,13 +471,13 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
             finding = row["finding"]
             if finding not in nodes or nodes[finding].kind != "finding":
                 problems.add(f"{where}, column finding",
-                             f"'{finding}' is not a finding in nodes.csv.{did_you_mean(finding, findings)}".rstrip("."))
+                             f"'{finding}' is not a finding (nodes.csv).{did_you_mean(finding, findings)}".rstrip("."))
                 continue
             if owner.setdefault(finding, rel(path)) != rel(path):
                 problems.add(f"{where}, column finding", f"'{finding}' is already defined in {owner[finding]}; "
                                                          "keep each finding in one file")
                 continue
-            parent = _choice(row, "parent", causes + ("leak",), where, problems)
+            parent = _choice(row, "parent", causes + ("leak",), where, problems, "cause or 'leak'")
             age = _choice(row, "age", ("any",) + AGE_BANDS, where, problems)
             sex = _choice(row, "sex", ("any",) + SEXES, where, problems)
             vr = _value_range(row, where, problems)
@@ -518,8 +520,8 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     for path in sorted((root / "accuracy").glob("*.csv")):
         for lineno, row in _read_csv(path, _ACC_COLUMNS, problems, rel(path)):
             where = f"{rel(path)}, row {lineno}"
-            finding = _choice(row, "finding", findings, where, problems)
-            disease = _choice(row, "disease", causes, where, problems)
+            finding = _choice(row, "finding", findings, where, problems, "finding")
+            disease = _choice(row, "disease", causes, where, problems, "cause")
             vr = _value_range(row, where, problems)
             _check_source(row, where, problems, used, references, rationale_col=None)
             if row["source"] == "estimate":
@@ -534,7 +536,7 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
         for lineno, row in _read_csv(f_mix, _MIX_COLUMNS, problems, rel(f_mix)):
             where = f"{rel(f_mix)}, row {lineno}"
             setting = _choice(row, "setting", SETTINGS, where, problems)
-            cause = _choice(row, "cause", causes + MIX_GROUPS, where, problems)
+            cause = _choice(row, "cause", causes + MIX_GROUPS, where, problems, "cause or group")
             vr = _value_range(row, where, problems)
             _check_source(row, where, problems, used, references, rationale_col=None)
             if None in (setting, cause) or vr is None:
@@ -546,7 +548,7 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     f_flags = root / "red_flags.csv"  # optional: no file, no red flags
     for lineno, row in (_read_csv(f_flags, _FLAG_COLUMNS, problems, rel(f_flags)) if f_flags.exists() else []):
         where = f"{rel(f_flags)}, row {lineno}"
-        disease = _choice(row, "disease", diseases, where, problems)
+        disease = _choice(row, "disease", diseases, where, problems, "disease")
         threshold = _probability(row, "threshold", where, problems)
         _check_source(row, where, problems, used, references)
         if disease is None or threshold is None:
@@ -559,7 +561,7 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
     f_costs = root / "test_costs.csv"  # optional: no file, no costs
     for lineno, row in (_read_csv(f_costs, _COST_COLUMNS, problems, rel(f_costs)) if f_costs.exists() else []):
         where = f"{rel(f_costs)}, row {lineno}"
-        finding = _choice(row, "finding", findings, where, problems)
+        finding = _choice(row, "finding", findings, where, problems, "finding")
         _check_source(row, where, problems, used, references)
         try:
             cost = float(row["cost"])

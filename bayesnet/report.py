@@ -192,8 +192,8 @@ def _sections(rep: CaseReport, model, figs: dict[str, tuple[str, bytes]]) -> lis
         blocks.append(("flag", f"Red flag: {r.label} at {r.posterior:.1%} (threshold {r.threshold:.0%}). "
                                f"{r.rationale}"))
     blocks += [("table", post, None),
-               ("p", f"None of the eight: {dx.none_of_the_eight:.1%} (other spinal cause: "
-                     f"{dx.other_causes.iloc[0]:.1%})."),
+               ("p", f"None of the eight: {dx.none_of_the_eight:.1%}. Other spinal cause (degenerative disease, "
+                     f"stenosis, fracture, metastasis; may coexist with the eight): {dx.other_causes.iloc[0]:.1%}."),
                ("p", f"Credible intervals: 95%, from {rep.n_draws:,} joint draws of every parameter that touches "
                      "this case (Beta distributions matched to each number's value and plausible range)."),
                ("fig", "posterior")]

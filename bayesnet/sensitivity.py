@@ -258,8 +258,9 @@ class SensitivityAnalysis:
         post0 = self.nominal[:nd] / self.nominal[-1]
         records = []
         for i, p in enumerate(params):
-            if progress and (i % 100 == 0 or i == len(params) - 1):
-                sys.stderr.write(f"\rsensitivity: parameter {i + 1}/{len(params)}")
+            if progress and (i % 200 == 0 or i == len(params) - 1):
+                end = "\r" if sys.stderr.isatty() and i < len(params) - 1 else "\n"
+                sys.stderr.write(f"sensitivity: parameter {i + 1}/{len(params)}{end}")
                 sys.stderr.flush()
             if self._affects(p):
                 lo_s, _ = self._evaluate(p, p.low)
@@ -274,8 +275,6 @@ class SensitivityAnalysis:
             for k, d in enumerate(diseases):
                 records.append((p.name, p.kind, p.value, p.low, p.high, p.source, d, post0[k], p_lo[k], p_hi[k],
                                 deriv[k]))
-        if progress:
-            sys.stderr.write("\n")
         frame = pd.DataFrame.from_records(records, columns=[
             "parameter", "kind", "value", "low", "high", "source", "disease", "posterior", "posterior_at_low",
             "posterior_at_high", "derivative"])

@@ -39,7 +39,7 @@ def format_diagnosis(dx) -> str:
     lines.append("")
     lines.append(f"{'None of the eight':<{width}}  {'':>7}  {dx.none_of_the_eight:>9.2%}")
     for c, p in dx.other_causes.items():
-        lines.append(f"  of which {dx.labels[c]}: {p:.2%}")
+        lines.append(f"{dx.labels[c]}: {p:.2%} (outside the eight; may coexist with them)")
     lines.append("")
     lines.append("Decision support only: these are model probabilities, not a diagnosis.")
     return "\n".join(lines)
