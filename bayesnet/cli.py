@@ -94,12 +94,26 @@ def _cmd_diagnose(args) -> int:
     from .model import load_model
     from .views import format_diagnosis
 
+    from .conflict import red_flags
+
     model = load_model(args.setting, priors=args.priors)
     dx = model.diagnose(_evidence_from_args(args), assume_complaint=not args.no_assume_complaint)
+    ev = dx.evidence  # the effective evidence, assumption included
+    flags = red_flags(model, dx.posterior)
+    why = model.explain(ev, assume_complaint=False)
+    nxt = model.next_tests(ev, assume_complaint=False).frame.head(3)
+    fit = model.conflict(ev, assume_complaint=False)
     if args.json:
-        print(json.dumps(dx.to_dict(), indent=2))
+        out = dx.to_dict()
+        out["red_flags"] = flags.to_dict(orient="records")
+        out["explanation"] = why.weights.to_dict(orient="records")
+        out["pivotal_findings"] = why.pivotal.to_dict(orient="records")
+        out["next_tests"] = nxt.to_dict(orient="records")
+        out["conflict_bits"] = fit.conflict_bits
+        out["conflict_flagged"] = fit.flagged
+        print(json.dumps(out, indent=2, default=float))
     else:
-        print(format_diagnosis(dx))
+        print(format_diagnosis(dx, red_flags=flags, explanation=why, next_tests=nxt, conflict=fit))
     return 0
 
 

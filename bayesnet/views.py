@@ -23,8 +23,9 @@ def _bar(p: float, width: int = 30) -> str:
     return "#" * n + "." * (width - n)
 
 
-def format_diagnosis(dx) -> str:
-    """The differential as an aligned table, most probable first."""
+def format_diagnosis(dx, *, red_flags=None, explanation=None, next_tests=None, conflict=None) -> str:
+    """The differential as an aligned table, most probable first, with red flags, the top reasons, the next tests
+    and the fit of the findings when they are given."""
     lines = []
     ev = ", ".join(f"{k}={v}" for k, v in dx.evidence.items()) or "(none)"
     lines.append(f"Evidence ({dx.setting.replace('_', ' ')}): {ev}")
@@ -41,6 +42,25 @@ def format_diagnosis(dx) -> str:
     for c, p in dx.other_causes.items():
         lines.append(f"{dx.labels[c]}: {p:.2%} (outside the eight; may coexist with them)")
     lines.append("")
+    if red_flags is not None and len(red_flags):
+        for r in red_flags.itertuples(index=False):
+            lines.append(f"RED FLAG: {r.label} {r.posterior:.1%} (flagged from {r.threshold:.0%}: must not be missed)")
+        lines.append("")
+    if explanation is not None and len(explanation.weights):
+        top = dx.ranked().index[0]
+        w = explanation.for_disease(top).head(4)
+        lines.append(f"Top reasons for {dx.labels[top]} (weight of evidence, bits):")
+        for r in w.itertuples(index=False):
+            lines.append(f"  {r.weight_bits:+6.2f}  {r.label} = {r.state}")
+        lines.append("")
+    if next_tests is not None and len(next_tests):
+        lines.append("Most informative next findings:")
+        for r in next_tests.itertuples(index=False):
+            lines.append(f"  {r.label} ({r.information_gain_bits:.2f} bits; P(present) {r.p_present:.0%})")
+        lines.append("")
+    if conflict is not None and conflict.flagged:
+        lines.append(f"Note: {conflict.message}")
+        lines.append("")
     lines.append("Decision support only: these are model probabilities, not a diagnosis.")
     return "\n".join(lines)
 
