@@ -82,6 +82,7 @@ class Engine:
         self.table = self._table(arrays)  # (rows, cells, C)
         # the same numbers laid out per cell, so a single-cell query gathers contiguous rows
         self.table_by_cell = np.ascontiguousarray(self.table.transpose(1, 0, 2))  # (cells, rows, C)
+        self._compiled = None  # product-space tables for the compiled kernel, built on demand
 
     # ---- compilation ---------------------------------------------------------------------------------------------
     def _log_prior(self, prior: np.ndarray) -> np.ndarray:
@@ -154,14 +155,32 @@ class Engine:
         return QueryResult(r[:-2] / total, float(r[-2] / total), float(m + np.log(total)))
 
     # ---- batches -------------------------------------------------------------------------------------------------
-    def query_batch(self, codes: np.ndarray, cell_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def query_batch(self, codes: np.ndarray, cell_ok: np.ndarray, *, backend: str = "auto"
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Exact marginals for many cases at once.
 
         ``codes``: (n, nodes) int8 with -1 for unknown, 0 present, 1 absent (findings, then causes).
         ``cell_ok``: (n, cells) boolean, the cells allowed by each case's age and sex.
+        ``backend``: ``"numba"`` (the compiled kernel of :mod:`bayesnet.compiled`), ``"numpy"``, or ``"auto"``
+        (numba when installed). Both are exact and agree to rounding.
         Returns ``marginals`` (n, K), ``none`` (n,), ``possible`` (n,) boolean; rows with probability zero have
         ``possible = False`` and zeros elsewhere.
         """
+        from . import compiled
+
+        if backend not in ("auto", "numba", "numpy"):
+            raise ValueError(f"backend must be 'auto', 'numba' or 'numpy', got {backend!r}")
+        if codes.shape[0] == 0:
+            return np.zeros((0, self.n_causes)), np.zeros(0), np.zeros(0, dtype=bool)
+        if backend != "numpy" and compiled.available():
+            if self._compiled is None:
+                self._compiled = compiled.CompiledTables(self)
+            marg, none, status = compiled.batch_marginals(self._compiled, codes, cell_ok)
+            redo = np.nonzero(status == 2)[0]
+            if len(redo):  # beyond the exact range of products: log space
+                marg[redo], none[redo], ok = self.query_batch(codes[redo], cell_ok[redo], backend="numpy")
+                status[redo] = ok
+            return marg, none, status == 1
         n = codes.shape[0]
         n_rows = self.table.shape[0]
         onehot = np.zeros((n, n_rows))

@@ -290,6 +290,10 @@ def encode_frame(encoder: EvidenceEncoder, cases, *, assume_complaint: bool = Tr
             continue
         series = cases[col]
         j = encoder.index[col]
+        if isinstance(series.dtype, pd.BooleanDtype):  # nullable booleans: NA is unknown
+            raw = series.to_numpy(dtype=np.int8, na_value=-1)
+            codes[:, j] = np.where(raw < 0, -1, 1 - raw)
+            continue
         if pd.api.types.is_bool_dtype(series.dtype) and not series.hasnans:
             codes[:, j] = np.where(series.to_numpy(dtype=bool), 0, 1)
             continue
