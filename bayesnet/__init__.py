@@ -2,9 +2,13 @@
 
 >>> import bayesnet
 >>> model = bayesnet.load_model()
->>> p = model.posterior({"age": 67, "sex": "male", "anemia": "present", "hypercalcemia": True})
+>>> case = {"age": 67, "sex": "male", "bone_pain_elsewhere": True, "anemia": "present", "hypercalcemia": True,
+...         "serum_m_protein": "present"}
+>>> p = model.posterior(case)
 >>> p.idxmax()
 'plasmacytoma'
+>>> p.attrs["assumed"]  # no complaint was named, so back pain is assumed and reported
+{'low_back_pain': 'present'}
 """
 
 from .errors import BayesnetError, EvidenceError, ImpossibleEvidenceError, PriorsError
