@@ -88,7 +88,7 @@ def _build():
             acc = np.empty(C)
             g = np.empty(C)
             w = np.empty(C)
-            q = np.empty(K)
+            qc = np.empty((n_cells, K))  # per cell: prod over absent findings of (1 - link_k)
             rows = np.empty(n_nodes, dtype=np.int64)
             absent = np.empty(F, dtype=np.int64)
             offs = np.empty(n_cells)
@@ -118,17 +118,17 @@ def _build():
                         off += row_log2[c, rows[t]]
                         spread += row_spread[c, rows[t]]
                     for k in range(K):
-                        q[k] = 1.0
+                        qc[c, k] = 1.0
                     for t in range(a):
                         f = absent[t]
                         if gated[f, c]:
                             continue
                         off += leak_log2[f, c]
                         for k in range(K):
-                            q[k] *= om_link[f, k]
+                            qc[c, k] *= om_link[f, k]
                     for k in range(K):
-                        if q[k] > 0.0:
-                            spread -= np.log2(q[k])
+                        if qc[c, k] > 0.0:
+                            spread -= np.log2(qc[c, k])
                     offs[c] = off
                     if off > best:
                         best = off
@@ -146,19 +146,11 @@ def _build():
                     if offs[c] == -np.inf:
                         continue
                     # g[z] = prod_k q_k ** z_k for this cell's absent findings
-                    for k in range(K):
-                        q[k] = 1.0
-                    for t in range(a):
-                        f = absent[t]
-                        if gated[f, c]:
-                            continue
-                        for k in range(K):
-                            q[k] *= om_link[f, k]
                     g[0] = 1.0
                     size = 1
                     for k in range(K):
                         for z in range(size):
-                            g[z + size] = g[z] * q[k]
+                            g[z + size] = g[z] * qc[c, k]
                         size *= 2
                     for z in range(C):
                         acc[z] = prior[c, z] * g[z]
