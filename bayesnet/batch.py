@@ -104,13 +104,14 @@ def run_batch(input_path, output_path, *, setting: str = "primary_care", priors=
         offset += len(chunk)
         first = False
         if show:
-            sys.stderr.write(f"\rbatch: {offset:,} rows read, {written:,} scored, {bad_rows:,} bad")
+            end = "\r" if sys.stderr.isatty() else "\n"
+            sys.stderr.write(f"batch: {offset:,} rows read, {written:,} scored, {bad_rows:,} bad{end}")
             sys.stderr.flush()
     if parquet_writer is not None:
         parquet_writer.close()
     if first:
         raise BayesnetError(f"{src}: no rows to score")
-    if show:
+    if show and sys.stderr.isatty():
         sys.stderr.write("\n")
     if problems:
         allp = pd.concat(problems, ignore_index=True).rename(columns={"row": "line"}).drop(columns="position")

@@ -146,7 +146,7 @@ def _cmd_batch(args) -> int:
 
     return run_batch(args.input, args.output, setting=args.setting, priors=args.priors,
                      assume_complaint=not args.no_assume_complaint, chunk_size=args.chunk_size,
-                     errors_path=args.errors)
+                     errors_path=args.errors, progress=True if args.progress else None)
 
 
 def _cmd_report(args) -> int:
@@ -260,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="CSV or Parquet file, one case per row, columns = node ids")
     p.add_argument("-o", "--output", required=True, help="output CSV or Parquet file")
     p.add_argument("--errors", help="where to write the bad rows (default: OUTPUT with .errors.csv)")
-    p.add_argument("--chunk-size", type=int, default=50_000)
+    p.add_argument("--chunk-size", type=int, default=50_000, help="rows read and scored at a time (memory bound)")
+    p.add_argument("--progress", action="store_true",
+                   help="show progress even when standard error is not a terminal (default: only on a terminal)")
     p.add_argument("--setting", default="primary_care")
     p.add_argument("--priors")
     p.add_argument("--no-assume-complaint", action="store_true")
