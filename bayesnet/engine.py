@@ -198,8 +198,9 @@ class Engine:
             if len(idx):
                 s = onehot[idx] @ self.table[:, c, :] + self.log_prior[c][None, :]
                 self._finish(s, idx, marginals, none, possible)
-        idx = np.nonzero(n_ok > 1)[0]
-        if len(idx):
+        unknown = np.nonzero(n_ok > 1)[0]
+        for start in range(0, len(unknown), 2048):  # cases with unknown age or sex: every cell, in small blocks
+            idx = unknown[start:start + 2048]
             per_cell = np.stack([onehot[idx] @ self.table[:, c, :] + self.log_prior[c][None, :]
                                  + self.log_population[c] for c in range(len(CELLS))], axis=1)  # (m, cells, C)
             per_cell[~cell_ok[idx]] = NEG
