@@ -62,13 +62,12 @@ class Diagnosis:
         return self.posterior.sort_values(ascending=False, kind="stable")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per disease, most probable first: label, prior, posterior, and their ratio."""
+        """One row per disease, most probable first: label, prior (same age and sex, no findings), posterior."""
         order = self.ranked().index
         return pd.DataFrame({
             "disease": [self.labels[d] for d in order],
             "prior": self.prior[order].to_numpy(),
             "posterior": self.posterior[order].to_numpy(),
-            "likelihood_ratio_vs_prior": (self.posterior[order] / self.prior[order].where(self.prior[order] > 0)).to_numpy(),
         }, index=pd.Index(order, name="id"))
 
     def to_dict(self) -> dict:
