@@ -62,15 +62,15 @@ def _model_for(setting, cache={}):
 
 def test_published_cases_score():
     """Top-1 and top-3 over the nine outcomes (eight diseases and none). The thresholds are what the model
-    achieved when the library was assembled (26/53 and 46/53); a drop is a regression."""
+    achieved with the current knowledge base (27/53 and 47/53); a drop is a regression."""
     by_setting = {}
     for c in CASES:
         by_setting.setdefault(c["setting"], []).append(c)
     ranks = []
     for setting, cases in by_setting.items():
         ranks += list(evaluate(_model_for(setting), cases).cases["rank"])
-    assert sum(r == 1 for r in ranks) >= 26
-    assert sum(r <= 3 for r in ranks) >= 46
+    assert sum(r == 1 for r in ranks) >= 27
+    assert sum(r <= 3 for r in ranks) >= 47
 
 
 @pytest.mark.parametrize("setting", ["primary_care", "emergency"])
