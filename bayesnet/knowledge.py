@@ -93,7 +93,7 @@ class Parameter:
     """
 
     name: str
-    kind: str
+    kind: ParameterKind
     value: float
     low: float
     high: float

@@ -13,7 +13,7 @@ import pandas as pd
 from .engine import IMPOSSIBLE, Engine, QueryResult
 from .errors import BayesnetError, EvidenceError, did_you_mean
 from .evidence import Evidence, EvidenceEncoder, encode_frame
-from .knowledge import SETTINGS, KnowledgeBase, load_knowledge
+from .knowledge import SETTINGS, KnowledgeBase, Setting, load_knowledge
 
 __all__ = ["Model", "Diagnosis", "BatchEvidenceError", "load_model"]
 
@@ -28,7 +28,7 @@ class BatchEvidenceError(EvidenceError):
         super().__init__(f"row {first['row']!r}, column {first['column']!r}: {first['message']}{more}")
 
 
-def load_model(setting: str = "primary_care", *, priors: str | Path | None = None) -> "Model":
+def load_model(setting: Setting = "primary_care", *, priors: str | Path | None = None) -> "Model":
     """Load and compile the shipped model (or the knowledge base in ``priors``) for a care setting.
 
     ``setting`` is ``"primary_care"`` (default) or ``"emergency"``: the settings differ in their disease priors and
