@@ -77,7 +77,7 @@ class Engine:
         self.none_mask = ~self.bits[:, :n_diseases].any(axis=1)  # configurations with all eight absent
         # one matrix product gives every marginal, P(none of the eight) and the total: [bits | none | 1]
         self.readout = np.column_stack([self.bits_f, self.none_mask.astype(float), np.ones(C)])
-        self.log_prior = self._log_prior(arrays.prior)  # (cells, C)
+        self.log_prior = self._log_prior(arrays.prior, arrays.interaction)  # (cells, C)
         self.log_population = _log(arrays.population)  # (cells,)
         self.table = self._table(arrays)  # (rows, cells, C)
         # the same numbers laid out per cell, so a single-cell query gathers contiguous rows
@@ -85,10 +85,16 @@ class Engine:
         self._compiled = None  # product-space tables for the compiled kernel, built on demand
 
     # ---- compilation ---------------------------------------------------------------------------------------------
-    def _log_prior(self, prior: np.ndarray) -> np.ndarray:
-        """log P(configuration | cell) for independent causes; prior is (K, cells)."""
-        p = prior.T[:, None, :]  # (cells, 1, K)
-        per_cause = np.where(self.bits[None, :, :], p, 1.0 - p)  # (cells, C, K)
+    def _log_prior(self, prior: np.ndarray, interaction: np.ndarray) -> np.ndarray:
+        """log P(configuration | cell); ``prior`` is (K, cells), ``interaction`` (K, K).
+
+        Cause k is absent with probability (1 - prior_k) * prod over its present parent causes j of
+        (1 - interaction[k, j]) (a noisy-OR whose leak is the prior); without interactions the causes are independent.
+        """
+        raise_ = np.prod(np.where(self.bits[:, None, :], 1.0 - interaction[None, :, :], 1.0), axis=2)  # (C, K)
+        absent = (1.0 - prior.T)[:, None, :] * raise_[None, :, :]  # (cells, C, K)
+        present = np.where(raise_[None, :, :] == 1.0, prior.T[:, None, :], 1.0 - absent)
+        per_cause = np.where(self.bits[None, :, :], present, absent)
         return _log(np.prod(per_cause, axis=2))
 
     def finding_rows(self, leak: np.ndarray, link: np.ndarray, women_only: np.ndarray) -> np.ndarray:

@@ -40,7 +40,7 @@ AGE_RANGE = (18, 120)
 STATES: tuple[str, str] = ("present", "absent")
 
 Setting = Literal["primary_care", "emergency"]
-ParameterKind = Literal["prior", "link", "leak", "population"]
+ParameterKind = Literal["prior", "interaction", "link", "leak", "population"]
 
 #: The smallest non-zero probability accepted; keeps every log-probability finite and far above the engine's
 #: floor for impossible configurations.
@@ -55,6 +55,7 @@ _ACC_COLUMNS = ["finding", "disease", "value", "low", "high", "population", "sou
 _MIX_COLUMNS = ["setting", "cause", "value", "low", "high", "population", "source", "note"]
 _FLAG_COLUMNS = ["disease", "threshold", "source", "rationale"]
 _COST_COLUMNS = ["finding", "cost", "source", "rationale"]
+_INTER_COLUMNS = ["cause", "parent", "value", "low", "high", "source", "rationale"]
 _NODE_KINDS = ("demographic", "disease", "other_cause", "finding")
 MIX_GROUPS = ("nonspecific", "visceral", "cancer_any", "none_of_the_eight")
 
@@ -168,6 +169,15 @@ class KnowledgeBase:
         """The eight diseases followed by the explicit other causes."""
         return self.diseases + self.other_causes
 
+    @property
+    def cause_parents(self) -> dict[str, tuple[str, ...]]:
+        """For each cause raised by other causes (``interactions.csv``), those causes, in catalogue order."""
+        out: dict[str, list[str]] = {}
+        for p in self.parameters.values():
+            if p.kind == "interaction":
+                out.setdefault(p.node, []).append(p.parent)
+        return {c: tuple(sorted(ps, key=self.causes.index)) for c, ps in out.items()}
+
     def to_frame(self) -> "pd.DataFrame":
         """Every number with its range, source (full citation) and rationale, one row per parameter."""
         import pandas as pd
@@ -192,8 +202,9 @@ class KnowledgeBase:
 class Arrays:
     """Dense numeric form of the knowledge base for one setting; the engine is compiled from it.
 
-    ``prior[k, c]``: P(cause k present | cell c); ``population[c]``: P(cell c); ``leak[f, c]``;
-    ``link[f, k]`` (0 where k is not a parent of f); ``women_only[f]``.
+    ``prior[k, c]``: P(cause k present | cell c, no parent cause present); ``population[c]``: P(cell c);
+    ``leak[f, c]``; ``link[f, k]`` (0 where k is not a parent of f); ``women_only[f]``;
+    ``interaction[k, j]``: the noisy-OR link from cause j to cause k (0 where j is not a parent of k).
     """
 
     causes: tuple[str, ...]
@@ -203,10 +214,11 @@ class Arrays:
     leak: np.ndarray
     link: np.ndarray
     women_only: np.ndarray
+    interaction: np.ndarray
 
     def copy(self) -> "Arrays":
         return Arrays(self.causes, self.findings, self.prior.copy(), self.population.copy(), self.leak.copy(),
-                      self.link.copy(), self.women_only.copy())
+                      self.link.copy(), self.women_only.copy(), self.interaction.copy())
 
 
 def default_priors_dir() -> Path:
@@ -458,6 +470,40 @@ def load_knowledge(directory: str | Path | None = None) -> KnowledgeBase:
             problems.add(rel(f_pri), f"setting '{setting}' lacks rows for disease,age,sex = {'; '.join(missing[:12])}"
                          + (f" and {len(missing) - 12} more" if len(missing) > 12 else ""))
 
+    # interactions between causes (optional file): a cause raising the chance of another -----------------------------
+    f_int = root / "interactions.csv"
+    cause_parents: dict[str, list[str]] = {}
+    for lineno, row in (_read_csv(f_int, _INTER_COLUMNS, problems, rel(f_int)) if f_int.exists() else []):
+        where = f"{rel(f_int)}, row {lineno}"
+        child = _choice(row, "cause", causes, where, problems, "cause")
+        parent = _choice(row, "parent", causes, where, problems, "cause")
+        vr = _value_range(row, where, problems)
+        _check_source(row, where, problems, used, references)
+        if None in (child, parent) or vr is None:
+            continue
+        if child == parent:
+            problems.add(where, f"a cause cannot raise its own chance ('{child}')")
+            continue
+        cause_parents.setdefault(child, []).append(parent)
+        add_param(Parameter(f"interaction:{child}:{parent}", "interaction", *vr, row["source"], row["rationale"],
+                            rel(f_int), lineno, node=child, parent=parent), where)
+    # the causes must form a directed acyclic graph
+    state: dict[str, int] = {}
+
+    def _visit(c: str, path: list[str]) -> None:
+        if state.get(c) == 1:
+            problems.add(rel(f_int), "interactions form a cycle: " + " <- ".join(path + [c]))
+            return
+        if state.get(c) == 2:
+            return
+        state[c] = 1
+        for par in cause_parents.get(c, []):
+            _visit(par, path + [c])
+        state[c] = 2
+
+    for c in list(cause_parents):
+        _visit(c, [])
+
     # noisy-OR tables ---------------------------------------------------------------------------------------------
     cpt_files = sorted((root / "cpt").glob("*.csv"))
     if not cpt_files:
@@ -599,6 +645,7 @@ def _build_arrays(kb: KnowledgeBase, setting: str) -> Arrays:
     population = np.zeros(len(CELLS))
     leak = np.zeros((len(findings), len(CELLS)))
     link = np.zeros((len(findings), len(causes)))
+    interaction = np.zeros((len(causes), len(causes)))
     for p in kb.parameters.values():
         if p.kind == "prior" and p.setting == setting:
             prior[k_index[p.node], list(p.cells)] = p.value
@@ -608,5 +655,7 @@ def _build_arrays(kb: KnowledgeBase, setting: str) -> Arrays:
             leak[f_index[p.node], list(p.cells)] = p.value
         elif p.kind == "link":
             link[f_index[p.node], k_index[p.parent]] = p.value
+        elif p.kind == "interaction":
+            interaction[k_index[p.node], k_index[p.parent]] = p.value
     women_only = np.array([kb.nodes[f].women_only for f in findings])
-    return Arrays(causes, findings, prior, population, leak, link, women_only)
+    return Arrays(causes, findings, prior, population, leak, link, women_only, interaction)

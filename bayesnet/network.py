@@ -39,6 +39,8 @@ def build_pgmpy(kb: KnowledgeBase, setting: str):
 
     edges = [("age", "sex")]
     edges += [(d, c) for c in causes for d in ("age", "sex")]
+    cause_parents = kb.cause_parents
+    edges += [(p, c) for c, ps in cause_parents.items() for p in ps]
     parents_of = {f: finding_parents(kb, setting, f) for f in kb.findings}
     edges += [(p, f) for f in kb.findings for p in parents_of[f]]
     net = DiscreteBayesianNetwork(edges)
@@ -51,13 +53,23 @@ def build_pgmpy(kb: KnowledgeBase, setting: str):
         TabularCPD("sex", 2, p_sex_given_age.T, evidence=["age"], evidence_card=[3],
                    state_names={"sex": list(SEXES), "age": list(AGE_BANDS)}),
     ]
-    for k, cause in enumerate(causes):
-        # columns: age slowest, sex fastest (the CELLS order)
-        present = np.array([arr.prior[k, CELLS.index((a, s))] for a in AGE_BANDS for s in SEXES])
-        cpds.append(TabularCPD(cause, 2, np.vstack([present, 1.0 - present]), evidence=["age", "sex"],
-                               evidence_card=[3, 2],
-                               state_names={cause: _STATES, "age": list(AGE_BANDS), "sex": list(SEXES)}))
     k_index = {c: i for i, c in enumerate(causes)}
+    for k, cause in enumerate(causes):
+        parents = list(cause_parents.get(cause, ()))
+        names = {cause: _STATES, "age": list(AGE_BANDS), "sex": list(SEXES), **{p: _STATES for p in parents}}
+        columns = []  # age slowest, then sex, then the parent causes (last fastest), as pgmpy orders them
+        for combo in itertools.product(AGE_BANDS, SEXES, *[_STATES] * len(parents)):
+            p0 = arr.prior[k, CELLS.index((combo[0], combo[1]))]
+            raise_ = 1.0
+            for par, state in zip(parents, combo[2:]):
+                if state == "present":
+                    raise_ *= 1.0 - arr.interaction[k, k_index[par]]
+            # the same arithmetic as Engine._log_prior
+            absent = (1.0 - p0) * raise_
+            columns.append((p0 if raise_ == 1.0 else 1.0 - absent, absent))
+        values = np.array(columns).T
+        cpds.append(TabularCPD(cause, 2, values, evidence=["age", "sex"] + parents,
+                               evidence_card=[3, 2] + [2] * len(parents), state_names=names))
     for fi, f in enumerate(kb.findings):
         parents = parents_of[f]
         card = [3 if p == "age" else 2 for p in parents]

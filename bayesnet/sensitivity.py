@@ -165,7 +165,7 @@ class SensitivityAnalysis:
             if j < nf:
                 self.observed_rows[j] = int(r)
         self.parameters = [p for p in self.kb.parameters.values()
-                           if p.kind in ("link", "leak") or p.setting == model.setting]
+                           if p.kind in ("link", "leak", "interaction") or p.setting == model.setting]
         self._by_name = {p.name: p for p in self.parameters}
 
     # ---- exact evaluation ----------------------------------------------------------------------------------------
@@ -190,6 +190,8 @@ class SensitivityAnalysis:
             return True
         if p.kind == "prior":
             return bool(set(p.cells) & set(self.cells.tolist()))
+        if p.kind == "interaction":
+            return True
         return len(self.cells) > 1  # population matters only when age or sex is unknown
 
     def _evaluate(self, p: Parameter, t: float) -> tuple[np.ndarray, float]:
@@ -200,7 +202,11 @@ class SensitivityAnalysis:
             prior = arr.prior.copy()
             k = self.kb.causes.index(p.node)
             prior[k, list(p.cells)] = t
-            s = self._joint(lp=eng._log_prior(prior)[self.cells])
+            s = self._joint(lp=eng._log_prior(prior, arr.interaction)[self.cells])
+        elif p.kind == "interaction":
+            inter = arr.interaction.copy()
+            inter[self.kb.causes.index(p.node), self.kb.causes.index(p.parent)] = t
+            s = self._joint(lp=eng._log_prior(arr.prior, inter)[self.cells])
         elif p.kind == "population":
             pop = arr.population.copy()
             c0 = p.cells[0]
@@ -356,8 +362,9 @@ class SensitivityAnalysis:
             ab = beta_parameters(p.value, p.value - half, p.value + half)
             return rng.beta(*ab, size=n_draws) if ab else np.full(n_draws, p.value)
 
-        # disease priors: (draws, cells, K)
+        # disease priors (draws, cells, K) and interactions between causes (draws, K, K)
         prior = np.broadcast_to(arr.prior.T[cells], (n_draws, len(cells), len(kb.causes))).copy()
+        inter = np.broadcast_to(arr.interaction, (n_draws, len(kb.causes), len(kb.causes))).copy()
         for p in self.parameters:
             if p.kind == "prior" and self._affects(p):
                 k = kb.causes.index(p.node)
@@ -365,10 +372,16 @@ class SensitivityAnalysis:
                 for ci, c in enumerate(cells):
                     if c in p.cells:
                         prior[:, ci, k] = v
-        with np.errstate(divide="ignore"):
-            lp1, lp0 = np.log(prior), np.log1p(-prior)
-        lp1 = np.where(np.isfinite(lp1), lp1, NEG)
-        s = lp0.sum(axis=2)[:, :, None] + (lp1 - lp0) @ bits.T  # (draws, cells, C)
+            elif p.kind == "interaction":
+                inter[:, kb.causes.index(p.node), kb.causes.index(p.parent)] = draw(p)
+        s = np.empty((n_draws, len(cells), eng.n_configs))
+        bits_b = eng.bits[None, :, None, :]
+        for start in range(0, n_draws, 128):  # the same arithmetic as Engine._log_prior, in blocks of draws
+            sl = slice(start, start + 128)
+            raise_ = np.prod(np.where(bits_b, 1.0 - inter[sl][:, None, :, :], 1.0), axis=3)  # (b, C, K)
+            absent = (1.0 - prior[sl])[:, :, None, :] * raise_[:, None, :, :]  # (b, cells, C, K)
+            present = np.where(raise_[:, None, :, :] == 1.0, prior[sl][:, :, None, :], 1.0 - absent)
+            s[sl] = _log(np.prod(np.where(eng.bits[None, None, :, :], present, absent), axis=3))
         s += eng.log_population[cells][None, :, None]
         # observed findings
         for j, r in self.observed_rows.items():

@@ -22,7 +22,20 @@ def sample_cases(model, n: int, rng: np.random.Generator, *, years: bool = False
         raise TypeError("rng must be a numpy.random.Generator, e.g. numpy.random.default_rng(0)")
     arr = model.kb.arrays(model.setting)
     cell = rng.choice(len(CELLS), size=n, p=arr.population / arr.population.sum())
-    causes = rng.random((n, len(arr.causes))) < arr.prior.T[cell]  # (n, K)
+    # causes in an order where every parent cause comes first (interactions.csv); a noisy-OR on present parents
+    K = len(arr.causes)
+    parents = {k: [j for j in range(K) if arr.interaction[k, j] > 0 or
+                   arr.causes[j] in model.kb.cause_parents.get(arr.causes[k], ())] for k in range(K)}
+    order: list[int] = []
+    while len(order) < K:
+        order += [k for k in range(K) if k not in order and all(j in order for j in parents[k])]
+    causes = np.zeros((n, K), dtype=bool)
+    u = rng.random((n, K))
+    for k in order:
+        absent = 1.0 - arr.prior[k, cell]
+        for j in parents[k]:
+            absent = absent * np.where(causes[:, j], 1.0 - arr.interaction[k, j], 1.0)
+        causes[:, k] = u[:, k] >= absent
     # P(finding absent) = (1 - leak) * prod over present causes of (1 - link)
     log_keep = np.where(arr.link < 1.0, np.log1p(-np.minimum(arr.link, 1.0 - 1e-300)), -np.inf)  # (F, K)
     with np.errstate(invalid="ignore"):

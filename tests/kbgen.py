@@ -83,6 +83,15 @@ def write_random_priors(directory: Path, rng: np.random.Generator, *, extreme: b
                 for s in sexes:
                     v = p(0.001, 0.2)
                     rows.append([fid, "leak", a, s, v, v / 2, (1 + v) / 2, "estimate", "synthetic"])
+    # one or two interactions between causes, pointing from an earlier to a later cause (no cycle)
+    inter = []
+    for _ in range(int(rng.integers(1, 3))):
+        j, k = sorted(rng.choice(len(causes), size=2, replace=False))
+        if any(r[0] == causes[k] and r[1] == causes[j] for r in inter):
+            continue
+        v = p(0.05, 0.9)
+        inter.append([causes[k], causes[j], v, v / 2, (1 + v) / 2, "test2024", "synthetic"])
+    _write(directory / "interactions.csv", ["cause", "parent", "value", "low", "high", "source", "rationale"], inter)
     _write(directory / "cpt" / "random.csv",
            ["finding", "parent", "age", "sex", "value", "low", "high", "source", "rationale"], rows)
     load_knowledge(directory)  # must be valid

@@ -114,11 +114,20 @@ def test_single_parent_finding_closed_form(model):
 
 
 def test_empty_evidence_gives_prior_marginals(model):
-    """With no evidence (and no assumed complaint) the posterior is the population-weighted prior."""
+    """With no evidence (and no assumed complaint) the posterior is the population-weighted prior. A cause raised by
+    other causes (interactions.csv) that have no parents themselves has, in cell c,
+    P(k) = 1 - (1 - p_kc) * prod_j (1 - v_kj p_jc), the parents being independent given the cell."""
     arr = model.kb.arrays(model.setting)
-    expected = arr.prior[: len(model.diseases)] @ arr.population
+    per_cell = arr.prior.copy()
+    for k, j in zip(*np.nonzero(arr.interaction)):
+        assert not arr.interaction[j].any(), "the closed form needs parentless parents"
+    for k in range(len(model.kb.causes)):
+        raise_ = np.prod(1.0 - arr.interaction[k][:, None] * arr.prior, axis=0)
+        per_cell[k] = 1.0 - (1.0 - arr.prior[k]) * raise_
+    expected = per_cell[: len(model.diseases)] @ arr.population
     got = model.posterior({}, assume_complaint=False).to_numpy()
     np.testing.assert_allclose(got, expected, atol=TOL, rtol=0)
+    assert arr.interaction.any(), "the shipped model has at least one interaction (stone -> pyelonephritis)"
 
 
 def test_batch_equals_single(model):

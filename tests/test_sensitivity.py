@@ -31,9 +31,11 @@ def test_sensitivity_functions_equal_pgmpy_on_modified_network(model, case):
         assert "population" in kinds
     picks = list(rng.choice(len(relevant), size=12, replace=False))
     picks += [i for i, p in enumerate(relevant) if p.kind == "population"][:2]
+    picks += [i for i, p in enumerate(relevant) if p.kind == "interaction"]
+    assert any(relevant[i].kind == "interaction" for i in picks)
     for i in picks:
         p = relevant[i]
-        t = float(rng.uniform(0.001, 0.999)) if p.kind != "prior" else float(rng.uniform(0.0, 0.3))
+        t = float(rng.uniform(0.001, 0.999)) if p.kind not in ("prior", "population") else float(rng.uniform(0.0, 0.3))
         ref = _pgmpy_posterior(model.with_parameters({p.name: t}), case)
         ours = np.array([sa.function(p.name, d)(t) for d in model.diseases])
         np.testing.assert_allclose(ours, ref, atol=1e-9, rtol=0, err_msg=p.name)
