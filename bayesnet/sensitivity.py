@@ -374,14 +374,23 @@ class SensitivityAnalysis:
                         prior[:, ci, k] = v
             elif p.kind == "interaction":
                 inter[:, kb.causes.index(p.node), kb.causes.index(p.parent)] = draw(p)
-        s = np.empty((n_draws, len(cells), eng.n_configs))
-        bits_b = eng.bits[None, :, None, :]
-        for start in range(0, n_draws, 128):  # the same arithmetic as Engine._log_prior, in blocks of draws
-            sl = slice(start, start + 128)
-            raise_ = np.prod(np.where(bits_b, 1.0 - inter[sl][:, None, :, :], 1.0), axis=3)  # (b, C, K)
-            absent = (1.0 - prior[sl])[:, :, None, :] * raise_[:, None, :, :]  # (b, cells, C, K)
-            present = np.where(raise_[:, None, :, :] == 1.0, prior[sl][:, :, None, :], 1.0 - absent)
-            s[sl] = _log(np.prod(np.where(eng.bits[None, None, :, :], present, absent), axis=3))
+        # log P(configuration | cell): causes without parent causes are independent (linear in the bits); a cause
+        # raised by others (interactions.csv) gets its exact noisy-OR term
+        children = {kb.causes.index(c): [kb.causes.index(j) for j in ps] for c, ps in kb.cause_parents.items()}
+        free = np.array([k not in children for k in range(len(kb.causes))])
+        with np.errstate(divide="ignore"):
+            lp1, lp0 = np.log(prior), np.log1p(-prior)
+        lp1 = np.where(np.isfinite(lp1), lp1, NEG)
+        lp1[:, :, ~free] = 0.0
+        lp0[:, :, ~free] = 0.0
+        s = lp0.sum(axis=2)[:, :, None] + (lp1 - lp0) @ bits.T  # (draws, cells, C)
+        for k, parents in children.items():
+            raise_ = np.ones((n_draws, eng.n_configs))
+            for j in parents:
+                raise_ *= np.where(eng.bits[None, :, j], 1.0 - inter[:, k, j][:, None], 1.0)
+            absent = (1.0 - prior[:, :, k])[:, :, None] * raise_[:, None, :]  # (draws, cells, C)
+            present = np.where(raise_[:, None, :] == 1.0, prior[:, :, k][:, :, None], 1.0 - absent)
+            s += _log(np.where(eng.bits[None, None, :, k], present, absent))
         s += eng.log_population[cells][None, :, None]
         # observed findings
         for j, r in self.observed_rows.items():

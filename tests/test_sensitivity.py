@@ -96,6 +96,9 @@ def test_credible_intervals_reproducible_and_shrink(model):
     assert (narrow["high"] - narrow["low"]).sum() < 0.6 * (a["high"] - a["low"]).sum()
     fixed = sa.uncertainty(10, rng=np.random.default_rng(1), scale=0.0).to_frame()
     np.testing.assert_allclose(fixed["low"], fixed["posterior"], atol=1e-12)
+    # the draws use the engine's arithmetic with age and sex unknown too (every cell, the stone->pyelonephritis term)
+    unknown = SensitivityAnalysis(model, CASE_NO_SEX).uncertainty(5, rng=np.random.default_rng(1), scale=0.0)
+    np.testing.assert_allclose(unknown.to_frame()["low"], model.posterior(CASE_NO_SEX), atol=1e-12)
     assert ((a["low"] <= a["posterior"] + 1e-12) & (a["posterior"] <= a["high"] + 1e-12)).all()
 
 
