@@ -85,15 +85,20 @@ class Engine:
         self._compiled = None  # product-space tables for the compiled kernel, built on demand
 
     # ---- compilation ---------------------------------------------------------------------------------------------
-    def _log_prior(self, prior: np.ndarray, interaction: np.ndarray) -> np.ndarray:
-        """log P(configuration | cell); ``prior`` is (K, cells), ``interaction`` (K, K).
+    def _log_prior(self, prior: np.ndarray, interaction: np.ndarray, cells=None) -> np.ndarray:
+        """log P(configuration | cell) for the given cells (default all); ``prior`` is (K, cells), ``interaction``
+        (K, K).
 
         Cause k is absent with probability (1 - prior_k) * prod over its present parent causes j of
         (1 - interaction[k, j]) (a noisy-OR whose leak is the prior); without interactions the causes are independent.
         """
-        raise_ = np.prod(np.where(self.bits[:, None, :], 1.0 - interaction[None, :, :], 1.0), axis=2)  # (C, K)
-        absent = (1.0 - prior.T)[:, None, :] * raise_[None, :, :]  # (cells, C, K)
-        present = np.where(raise_[None, :, :] == 1.0, prior.T[:, None, :], 1.0 - absent)
+        p = prior.T if cells is None else prior.T[cells]  # (cells, K)
+        if interaction.any():
+            raise_ = np.prod(np.where(self.bits[:, None, :], 1.0 - interaction[None, :, :], 1.0), axis=2)  # (C, K)
+        else:
+            raise_ = np.ones((self.n_configs, self.n_causes))
+        absent = (1.0 - p)[:, None, :] * raise_[None, :, :]  # (cells, C, K)
+        present = np.where(raise_[None, :, :] == 1.0, p[:, None, :], 1.0 - absent)
         per_cause = np.where(self.bits[None, :, :], present, absent)
         return _log(np.prod(per_cause, axis=2))
 

@@ -202,11 +202,11 @@ class SensitivityAnalysis:
             prior = arr.prior.copy()
             k = self.kb.causes.index(p.node)
             prior[k, list(p.cells)] = t
-            s = self._joint(lp=eng._log_prior(prior, arr.interaction)[self.cells])
+            s = self._joint(lp=eng._log_prior(prior, arr.interaction, self.cells))
         elif p.kind == "interaction":
             inter = arr.interaction.copy()
             inter[self.kb.causes.index(p.node), self.kb.causes.index(p.parent)] = t
-            s = self._joint(lp=eng._log_prior(arr.prior, inter)[self.cells])
+            s = self._joint(lp=eng._log_prior(arr.prior, inter, self.cells))
         elif p.kind == "population":
             pop = arr.population.copy()
             c0 = p.cells[0]
@@ -235,11 +235,14 @@ class SensitivityAnalysis:
                                 "Parameter names look like 'link:fever:pyelonephritis'.")
         return self._by_name[name]
 
-    def _linear(self, p: Parameter) -> tuple[np.ndarray, np.ndarray]:
-        """Value (at the nominal scale) and slope of every unnormalised sum as a function of the parameter."""
+    def _linear(self, p: Parameter, known: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Value (at the nominal scale) and slope of every unnormalised sum as a function of the parameter.
+
+        ``known`` maps parameter values already evaluated to their (sums, log-scale), to avoid evaluating twice.
+        """
         t0 = p.value
         t1 = p.high if p.high != t0 else (p.low if p.low != t0 else (t0 + 0.5 if t0 <= 0.5 else t0 - 0.5))
-        s1, m1 = self._evaluate(p, t1)
+        s1, m1 = known[t1] if known and t1 in known else self._evaluate(p, t1)
         scaled = s1 * math.exp(m1 - self.m0) if m1 > NEG else np.zeros_like(s1)
         slope = (scaled - self.nominal) / (t1 - t0)
         return self.nominal, slope
@@ -269,11 +272,14 @@ class SensitivityAnalysis:
                 sys.stderr.write(f"sensitivity: parameter {i + 1}/{len(params)}{end}")
                 sys.stderr.flush()
             if self._affects(p):
-                lo_s, _ = self._evaluate(p, p.low)
-                hi_s, _ = self._evaluate(p, p.high)
-                p_lo = lo_s[:nd] / lo_s[-1] if lo_s[-1] > 0 else np.full(nd, np.nan)
-                p_hi = hi_s[:nd] / hi_s[-1] if hi_s[-1] > 0 else np.full(nd, np.nan)
-                n0, slope = self._linear(p)
+                known = {p.low: self._evaluate(p, p.low), p.high: self._evaluate(p, p.high)}
+                lo_s, hi_s = known[p.low][0], known[p.high][0]
+                n0, slope = self._linear(p, known)
+                # where the evidence becomes impossible at an end of the range, the posterior there is the limit of
+                # (a t + b) / (c t + d), which is the ratio of the slopes
+                limit = slope[:nd] / slope[-1] if slope[-1] != 0 else post0
+                p_lo = lo_s[:nd] / lo_s[-1] if lo_s[-1] > 0 else limit
+                p_hi = hi_s[:nd] / hi_s[-1] if hi_s[-1] > 0 else limit
                 deriv = (slope[:nd] * n0[-1] - n0[:nd] * slope[-1]) / (n0[-1] ** 2)
             else:
                 p_lo = p_hi = post0
