@@ -209,12 +209,13 @@ class Model:
         plus a column ``none_of_the_eight``. Any bad row raises :class:`BatchEvidenceError`, which lists every
         problem (row label, column, message).
         """
-        marg, none, possible, problems, _ = self._batch(cases, assume_complaint=assume_complaint,
-                                                        chunk_size=chunk_size, progress=progress)
+        marg, none, possible, problems, assumed = self._batch(cases, assume_complaint=assume_complaint,
+                                                              chunk_size=chunk_size, progress=progress)
         if problems is not None:
             raise BatchEvidenceError(problems)
         out = pd.DataFrame(marg[:, : len(self.diseases)], index=cases.index, columns=list(self.diseases))
         out["none_of_the_eight"] = none
+        out["complaint_assumed"] = assumed
         return out
 
     def _batch(self, cases: pd.DataFrame, *, assume_complaint: bool, chunk_size: int, progress: bool | None):
