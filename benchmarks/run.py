@@ -3,7 +3,7 @@
     python benchmarks/run.py            # everything except the 1,000,000-row file (about 2 minutes)
     python benchmarks/run.py --full     # also scores 1,000,000 rows from CSV and reports peak memory
 
-Targets (issues 3, 4 and 5): single posterior >= 30x pgmpy VariableElimination; batch of 100,000 >= 1,500x pgmpy's
+Targets: single posterior >= 30x pgmpy VariableElimination; batch of 100,000 >= 1,500x pgmpy's
 throughput; 1,000,000 rows from CSV under 1.5 GB; import + first query faster than importing pgmpy.inference;
 explanation + next tests + MPE + conflict under 50 ms; all one-way sensitivity functions of a case under 0.2 s and
 >= 100x recomputing with pgmpy; 2,000 uncertainty draws under 2 s; the whole report under 15 s.
