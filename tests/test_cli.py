@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,20 @@ def test_console_script_runs_in_a_fresh_process():
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    # `bayesnet evaluate CASES | head -1`: the reader leaves after one line while far more than a pipe buffer
+    # (64 KiB) is still to be written; no traceback may reach the terminal.
+    published = json.loads((Path(__file__).parent / "clinical" / "published_cases.json").read_text())
+    many = [dict(case, id=f"{case['id']}_{i}") for i in range(40) for case in published]
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps(many))
+    proc = subprocess.Popen([sys.executable, "-m", "bayesnet.cli", "evaluate", str(cases)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert proc.returncode == 141
