@@ -229,6 +229,26 @@ class SensitivityAnalysis:
         m = float(s.max())
         return self._sums(s, m), m
 
+    def _evaluate_many(self, p: Parameter, values) -> list[tuple[np.ndarray, float]]:
+        """``_evaluate`` at several values; a link or a leak is evaluated in one vectorised pass."""
+        if p.kind not in ("link", "leak"):
+            return [self._evaluate(p, t) for t in values]
+        arr, eng, n = self.arr, self.engine, len(values)
+        j = self.kb.findings.index(p.node)
+        leak = np.repeat(arr.leak[j:j + 1], n, axis=0)
+        link = np.repeat(arr.link[j:j + 1], n, axis=0)
+        for i, t in enumerate(values):
+            if p.kind == "leak":
+                leak[i, list(p.cells)] = t
+            else:
+                link[i, self.kb.causes.index(p.parent)] = t
+        rows = eng.finding_rows(leak, link, np.repeat(arr.women_only[j:j + 1], n))  # (2n, cells, C)
+        r = self.observed_rows[j]
+        s = self._joint(row=r, block=0.0)[None] + rows[r % 2::2][:, self.cells]  # (n, cells, C)
+        m = s.reshape(n, -1).max(axis=1)
+        sums = np.exp(s - m[:, None, None]).sum(axis=1) @ self.engine.readout
+        return [(sums[i], float(m[i])) for i in range(n)]
+
     def _check(self, name: str) -> Parameter:
         if name not in self._by_name:
             raise BayesnetError(f"unknown parameter {name!r}.{did_you_mean(name, self._by_name)} "
@@ -265,31 +285,43 @@ class SensitivityAnalysis:
         diseases = self.model.diseases
         nd = len(diseases)
         post0 = self.nominal[:nd] / self.nominal[-1]
-        records = []
+        n = len(params)
+        at_low = np.tile(post0, (n, 1))
+        at_high = at_low.copy()
+        derivs = np.zeros((n, nd))
         for i, p in enumerate(params):
-            if progress and (i % 200 == 0 or i == len(params) - 1):
-                end = "\r" if sys.stderr.isatty() and i < len(params) - 1 else "\n"
-                sys.stderr.write(f"sensitivity: parameter {i + 1}/{len(params)}{end}")
+            if progress and (i % 200 == 0 or i == n - 1):
+                end = "\r" if sys.stderr.isatty() and i < n - 1 else "\n"
+                sys.stderr.write(f"sensitivity: parameter {i + 1}/{n}{end}")
                 sys.stderr.flush()
-            if self._affects(p):
-                known = {p.low: self._evaluate(p, p.low), p.high: self._evaluate(p, p.high)}
-                lo_s, hi_s = known[p.low][0], known[p.high][0]
-                n0, slope = self._linear(p, known)
-                # where the evidence becomes impossible at an end of the range, the posterior there is the limit of
-                # (a t + b) / (c t + d), which is the ratio of the slopes
-                limit = slope[:nd] / slope[-1] if slope[-1] != 0 else post0
-                p_lo = lo_s[:nd] / lo_s[-1] if lo_s[-1] > 0 else limit
-                p_hi = hi_s[:nd] / hi_s[-1] if hi_s[-1] > 0 else limit
-                deriv = (slope[:nd] * n0[-1] - n0[:nd] * slope[-1]) / (n0[-1] ** 2)
-            else:
-                p_lo = p_hi = post0
-                deriv = np.zeros(nd)
-            for k, d in enumerate(diseases):
-                records.append((p.name, p.kind, p.value, p.low, p.high, p.source, d, post0[k], p_lo[k], p_hi[k],
-                                deriv[k]))
-        frame = pd.DataFrame.from_records(records, columns=[
-            "parameter", "kind", "value", "low", "high", "source", "disease", "posterior", "posterior_at_low",
-            "posterior_at_high", "derivative"])
+            if not self._affects(p):
+                continue
+            known = dict(zip((p.low, p.high), self._evaluate_many(p, (p.low, p.high))))
+            lo_s, hi_s = known[p.low][0], known[p.high][0]
+            n0, slope = self._linear(p, known)
+            # where the evidence becomes impossible at an end of the range, the posterior there is the limit of
+            # (a t + b) / (c t + d), which is the ratio of the slopes
+            limit = slope[:nd] / slope[-1] if slope[-1] != 0 else post0
+            at_low[i] = lo_s[:nd] / lo_s[-1] if lo_s[-1] > 0 else limit
+            at_high[i] = hi_s[:nd] / hi_s[-1] if hi_s[-1] > 0 else limit
+            derivs[i] = (slope[:nd] * n0[-1] - n0[:nd] * slope[-1]) / (n0[-1] ** 2)
+
+        def per_parameter(values):
+            return np.repeat(np.asarray(values, dtype=object), nd)
+
+        frame = pd.DataFrame({
+            "parameter": per_parameter([p.name for p in params]),
+            "kind": per_parameter([p.kind for p in params]),
+            "value": np.repeat([p.value for p in params], nd),
+            "low": np.repeat([p.low for p in params], nd),
+            "high": np.repeat([p.high for p in params], nd),
+            "source": per_parameter([p.source for p in params]),
+            "disease": np.tile(np.asarray(diseases, dtype=object), n),
+            "posterior": np.tile(post0, n),
+            "posterior_at_low": at_low.ravel(),
+            "posterior_at_high": at_high.ravel(),
+            "derivative": derivs.ravel(),
+        })
         return OneWayResult(frame, {d: self.model.label(d) for d in self.kb.causes})
 
     def change_conclusion(self, disease: str, *, threshold: float | None = None, first: bool = False) -> pd.DataFrame:
