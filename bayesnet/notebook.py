@@ -6,11 +6,12 @@ widgets (ipywidgets, the ``[notebook]`` extra) only display it and forward click
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 from .errors import BayesnetError
 
-__all__ = ["ExplorerState", "ExplorerView", "explore"]
+__all__ = ["Explorer", "ExplorerState", "ExplorerView", "explore"]
 
 _GROUPS = ("complaint", "history", "examination", "laboratory", "imaging")
 
@@ -79,61 +80,71 @@ class ExplorerState:
             return ExplorerView(None, None, None, str(exc))
 
 
-def explore(model, *, age: int | None = None, sex: str | None = None):
-    """Show the interactive explorer (needs ipywidgets: pip install 'bayesnet[notebook]')."""
+class Explorer:
+    """The explorer's widgets around an :class:`ExplorerState`: age, sex, one present / absent / unknown switch per
+    finding in tabs grouped like the catalogue, and an output that shows the differential, red flags and the best
+    next findings after every click. ``controls`` maps "age", "sex" and each finding id to its widget."""
+
+    def __init__(self, model, *, age: int | None = None, sex: str | None = None):
+        try:
+            import ipywidgets as w
+        except ImportError:
+            raise BayesnetError("the explorer needs ipywidgets: pip install 'bayesnet[notebook]'") from None
+        self.model = model
+        self.state = ExplorerState(model)
+        self.output = w.HTML()
+        self.controls: dict[str, object] = {
+            "age": w.BoundedIntText(value=age or 45, min=18, max=120, description="Age"),
+            "sex": w.ToggleButtons(options=["female", "male", "unknown"], value=sex or "unknown", description="Sex"),
+        }
+        tabs, titles = [], []
+        for group, ids in self.state.groups().items():
+            rows = []
+            for f in ids:
+                tb = w.ToggleButtons(options=["unknown", "present", "absent"], value="unknown",
+                                     description=model.label(f)[:38], style={"description_width": "260px"})
+                self.controls[f] = tb
+                rows.append(tb)
+            tabs.append(w.VBox(rows))
+            titles.append(group.title())
+        for node, control in self.controls.items():
+            self.state.set(node, control.value)
+            control.observe(lambda change, node=node: self._on_change(node, change["new"]), names="value")
+        tab = w.Tab(children=tabs)
+        for i, t in enumerate(titles):
+            tab.set_title(i, t)
+        self.widget = w.VBox([w.HBox([self.controls["age"], self.controls["sex"]]), tab, self.output])
+        self.refresh()
+
+    def _on_change(self, node: str, value) -> None:
+        self.state.set(node, value)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the answers for the current state and show them (an error message instead of a crash)."""
+        v = self.state.view()
+        if v.error:
+            self.output.value = f"<p style='color:#c0504d'><b>{html.escape(v.error)}</b></p>"
+            return
+        flags = "".join(f"<p style='background:#fde8e8;padding:4px'>Red flag: {html.escape(r.label)} {r.posterior:.1%}</p>"
+                        for r in v.red_flags.itertuples())
+        nxt = "".join(f"<li>{html.escape(r.label)} ({r.information_gain_bits:.2f} bits)</li>"
+                      for r in v.next_tests.itertuples())
+        self.output.value = flags + v.diagnosis._repr_html_() + f"<p>Check next:</p><ol>{nxt}</ol>"
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def explore(model, *, age: int | None = None, sex: str | None = None) -> Explorer:
+    """Show the interactive explorer (needs ipywidgets: pip install 'bayesnet[notebook]') and return it; its
+    ``state`` holds the evidence clicked so far."""
+    explorer = Explorer(model, age=age, sex=sex)
     try:
-        import ipywidgets as w
         from IPython.display import display
     except ImportError:
-        raise BayesnetError("the explorer needs ipywidgets: pip install 'bayesnet[notebook]'") from None
-    state = ExplorerState(model, age, sex)
-    out = w.HTML()
-
-    def refresh(*_):
-        v = state.view()
-        if v.error:
-            out.value = f"<p style='color:#c0504d'><b>{v.error}</b></p>"
-            return
-        flags = "".join(f"<p style='background:#fde8e8;padding:4px'>Red flag: {r.label} {r.posterior:.1%}</p>"
-                        for r in v.red_flags.itertuples())
-        nxt = "".join(f"<li>{r.label} ({r.information_gain_bits:.2f} bits)</li>" for r in v.next_tests.itertuples())
-        out.value = flags + v.diagnosis._repr_html_() + f"<p>Check next:</p><ol>{nxt}</ol>"
-
-    age_w = w.BoundedIntText(value=age or 45, min=18, max=120, description="Age")
-    sex_w = w.ToggleButtons(options=["female", "male", "unknown"], value=sex or "unknown", description="Sex")
-
-    def on_age(change):
-        state.set("age", change["new"])
-        refresh()
-
-    def on_sex(change):
-        state.set("sex", change["new"])
-        refresh()
-
-    age_w.observe(on_age, names="value")
-    sex_w.observe(on_sex, names="value")
-    state.set("age", age_w.value)
-    state.set("sex", sex_w.value)
-    tabs = []
-    titles = []
-    for group, ids in state.groups().items():
-        rows = []
-        for f in ids:
-            tb = w.ToggleButtons(options=["unknown", "present", "absent"], value="unknown",
-                                 description=model.label(f)[:38], style={"description_width": "260px"})
-
-            def on_change(change, f=f):
-                state.set(f, change["new"])
-                refresh()
-
-            tb.observe(on_change, names="value")
-            rows.append(tb)
-        tabs.append(w.VBox(rows))
-        titles.append(group.title())
-    tab = w.Tab(children=tabs)
-    for i, t in enumerate(titles):
-        tab.set_title(i, t)
-    refresh()
-    box = w.VBox([w.HBox([age_w, sex_w]), tab, out])
-    display(box)
-    return state
+        return explorer
+    display(explorer.widget)
+    return explorer

@@ -35,3 +35,23 @@ def test_explorer_groups_follow_the_catalogue(model):
     assert "hla_b27" in groups["laboratory"]
     with pytest.raises(Exception, match="Did you mean"):
         ExplorerState(model).set("anaemia", "present")
+
+
+def test_explorer_widgets_follow_clicks(model):
+    pytest.importorskip("ipywidgets")
+    from bayesnet.notebook import Explorer
+
+    ex = Explorer(model, age=67, sex="male")
+    assert set(model.findings) <= set(ex.controls)
+    assert ex.state.evidence() == {"age": 67, "sex": "male"}
+    for f in ("bone_pain_elsewhere", "anemia", "hypercalcemia", "serum_m_protein"):
+        ex.controls[f].value = "present"  # what a click does
+    assert ex.state.findings["serum_m_protein"] == "present"
+    assert model.label("plasmacytoma") in ex.output.value and "Red flag" in ex.output.value
+    assert model.diagnose(ex.state.evidence()).ranked().index[0] == "plasmacytoma"
+    ex.controls["anemia"].value = "unknown"
+    assert "anemia" not in ex.state.findings
+    ex.controls["sex"].value = "female"
+    ex.controls["postcoital_pain"].value = "present"
+    ex.controls["sex"].value = "male"  # a women-only finding in a man: shown as an error, no exception
+    assert "postcoital_pain" in ex.output.value and "Red flag" not in ex.output.value
