@@ -211,19 +211,11 @@ def _read_cases(path: str) -> list[dict]:
 
 
 def _cmd_evaluate(args) -> int:
-    import pandas as pd
-
     from .model import load_model
-    from .validation import Evaluation, evaluate
+    from .validation import evaluate
 
     cases = _read_cases(args.cases)
-    parts = []
-    by_setting: dict[str, list] = {}
-    for c in cases:
-        by_setting.setdefault(c.get("setting", args.setting), []).append(c)
-    for setting, group in by_setting.items():
-        parts.append(evaluate(load_model(setting, priors=args.priors), group).cases)
-    ev = Evaluation(pd.concat(parts))
+    ev = evaluate(load_model(args.setting, priors=args.priors), cases)  # a case naming its setting is scored there
     if args.json:
         out = {**ev.summary(), "cases_detail": ev.cases.reset_index().to_dict(orient="records"),
                "confusion": ev.confusion().to_dict()}

@@ -189,6 +189,6 @@ def batch_marginals(tables: CompiledTables, codes: np.ndarray, cell_ok: np.ndarr
     marg = np.zeros((n, W - 2))
     none = np.zeros(n)
     total = out[ok, -1]
-    marg[ok] = out[ok, :-2] / total[:, None]
-    none[ok] = out[ok, -2] / total
+    marg[ok] = np.minimum(out[ok, :-2] / total[:, None], 1.0)  # clip last-bit rounding above 1
+    none[ok] = np.minimum(out[ok, -2] / total, 1.0)
     return marg, none, status

@@ -163,7 +163,8 @@ class Engine:
         w = w[0] if len(w) == 1 else w.sum(axis=0)  # (C,)
         r = w @ self.readout
         total = r[-1]
-        return QueryResult(r[:-2] / total, float(r[-2] / total), float(m + np.log(total)))
+        # a marginal and the total add the same terms in different orders: clip the last-bit rounding above 1
+        return QueryResult(np.minimum(r[:-2] / total, 1.0), min(float(r[-2] / total), 1.0), float(m + np.log(total)))
 
     # ---- batches -------------------------------------------------------------------------------------------------
     def query_batch(self, codes: np.ndarray, cell_ok: np.ndarray, *, backend: str = "auto"
@@ -229,6 +230,6 @@ class Engine:
         ok = m >= IMPOSSIBLE
         r = w[ok] @ self.readout
         total = r[:, -1]
-        marginals[idx[ok]] = r[:, :-2] / total[:, None]
-        none[idx[ok]] = r[:, -2] / total
+        marginals[idx[ok]] = np.minimum(r[:, :-2] / total[:, None], 1.0)  # clip last-bit rounding above 1
+        none[idx[ok]] = np.minimum(r[:, -2] / total, 1.0)
         possible[idx[ok]] = True

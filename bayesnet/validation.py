@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import BayesnetError
+from .errors import BayesnetError, did_you_mean
 
 __all__ = ["implied_sensitivity", "fidelity_table", "presenting_mix", "evaluate", "Evaluation"]
 
@@ -121,18 +121,28 @@ class Evaluation:
 
 
 def evaluate(model, cases: Iterable[Mapping]) -> Evaluation:
-    """Score ``model`` on cases, each a mapping with ``evidence`` and ``expected`` (and optionally ``id``).
+    """Score ``model`` on cases, each a mapping with ``evidence`` and ``expected`` (and optionally ``id`` and
+    ``setting``: a case that names a care setting is scored with the same knowledge base in that setting).
 
     The outcome probabilities are the eight disease posteriors and P(none of the eight); the rank of the expected
     diagnosis among these nine decides top-1 and top-3.
     """
+    from .knowledge import SETTINGS
+
     rows = []
     outcomes = list(model.diseases) + ["none"]
+    models = {model.setting: model}
     for i, case in enumerate(cases):
         expected = case.get("expected")
         if expected not in outcomes:
             raise BayesnetError(f"case {case.get('id', i)!r}: expected {expected!r} is not a disease id or 'none'")
-        p = model.posterior(case["evidence"])
+        setting = case.get("setting", model.setting)
+        if setting not in models:
+            if setting not in SETTINGS:
+                raise BayesnetError(f"case {case.get('id', i)!r}: setting {setting!r} is not one of "
+                                    f"{', '.join(SETTINGS)}.{did_you_mean(str(setting), SETTINGS)}")
+            models[setting] = type(model)(model.kb, setting)
+        p = models[setting].posterior(case["evidence"])
         probs = pd.Series(list(p.to_numpy()) + [p.attrs["none_of_the_eight"]], index=outcomes)
         order = probs.sort_values(ascending=False, kind="stable")
         rank = list(order.index).index(expected) + 1

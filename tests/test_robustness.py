@@ -162,3 +162,14 @@ def test_cli_batch_keeps_good_rows(tmp_path, capsys):
     expected = MODEL.posterior({"age": 30, "sex": "female", "fever": True, "dysuria": True})
     np.testing.assert_allclose(scored.iloc[0][list(MODEL.diseases)].to_numpy(dtype=float), expected.to_numpy(),
                                atol=1e-12)
+
+
+def test_evidence_on_a_disease_gives_certainty_within_unit_interval(model):
+    # P(d | d present) is 1 up to rounding; the rounding must never push a probability above 1 (found by hypothesis)
+    frame = pd.DataFrame([{d: True} for d in model.diseases])
+    batch = model.posterior_batch(frame)
+    for i, d in enumerate(model.diseases):
+        for p in (model.posterior({d: True}), batch.iloc[i][list(model.diseases)]):
+            assert ((p >= 0) & (p <= 1)).all()
+            assert abs(p[d] - 1.0) < 1e-12
+        assert 0 <= model.posterior_none({d: True}) <= 1e-12
