@@ -273,7 +273,7 @@ def encode_frame(encoder: EvidenceEncoder, cases, *, assume_complaint: bool = Tr
     import pandas as pd
 
     n = len(cases)
-    codes = np.full((n, len(encoder.binary_nodes)), -1, dtype=np.int8)
+    codes = np.full((n, len(encoder.binary_nodes)), -1, dtype=np.int8, order="F")  # filled column by column
     problems: list[tuple[int, str, str]] = []
     dup = cases.columns[cases.columns.duplicated()].unique().tolist()
     if dup:
@@ -368,4 +368,4 @@ def encode_frame(encoder: EvidenceEncoder, cases, *, assume_complaint: bool = Tr
             named |= codes[:, encoder.index[c]] >= 0
         assumed = ~named
         codes[assumed, encoder.index[DEFAULT_COMPLAINT]] = 0
-    return EncodedBatch(codes, cell_ok, problems, assumed)
+    return EncodedBatch(np.ascontiguousarray(codes), cell_ok, problems, assumed)
