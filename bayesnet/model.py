@@ -315,6 +315,18 @@ class Model:
 
         return evaluate(self, cases)
 
+    def in_setting(self, setting: str) -> "Model":
+        """The same knowledge base in another care setting (this model itself for its own setting)."""
+        if setting == self.setting:
+            return self
+        if setting not in SETTINGS:
+            raise BayesnetError(f"setting {setting!r} is not one of {', '.join(SETTINGS)}."
+                                f"{did_you_mean(str(setting), SETTINGS)}")
+        siblings = self.__dict__.setdefault("_siblings", {})
+        if setting not in siblings:
+            siblings[setting] = Model(self.kb, setting)
+        return siblings[setting]
+
     def with_parameters(self, values: Mapping[str, float]) -> "Model":
         """A new model with some numbers of the knowledge base replaced (names as in ``kb.parameters``).
 

@@ -335,11 +335,13 @@ def write_cases_report(model, cases: list[Mapping], out_dir, *, progress: bool =
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    evidences = [c.get("evidence", c) if isinstance(c, Mapping) else c for c in cases]
-    ranking = across_cases(model, evidences, progress=progress)
+    ranking = across_cases(model, cases, progress=progress)
     rows = []
     for i, c in enumerate(cases):
-        p = model.posterior(evidences[i])
+        if isinstance(c, Mapping) and "evidence" in c:
+            p = model.in_setting(c.get("setting", model.setting)).posterior(c["evidence"])
+        else:
+            p = model.posterior(c)
         rows.append({"case": c.get("id", i) if isinstance(c, Mapping) else i, "top": p.idxmax(),
                      "p_top": float(p.max()), "none_of_the_eight": p.attrs["none_of_the_eight"]})
     diffs = pd.DataFrame(rows)

@@ -489,20 +489,29 @@ class SensitivityAnalysis:
 
 
 def across_cases(model, cases: Iterable[Mapping], *, progress: bool = False) -> pd.DataFrame:
-    """Which parameters matter most over many evidence sets: for each parameter, the mean and maximum over cases of
-    the largest swing (posterior at high minus at low, any disease), ranked by the mean."""
+    """Which parameters matter most over many cases: for each parameter, the mean and maximum over cases of the
+    largest swing (posterior at high minus at low, any disease), ranked by the mean.
+
+    Each case is an evidence mapping, or a mapping with ``evidence`` and optionally ``setting`` (then analysed with
+    the same knowledge base in that setting). A parameter that cannot move a case (a prior of another age-sex cell
+    or setting) swings it by 0.
+    """
     frames = []
     cases = list(cases)
-    for i, ev in enumerate(cases):
-        if progress:
-            sys.stderr.write(f"\rsensitivity across cases: {i + 1}/{len(cases)}")
+    every = max(1, len(cases) // 10)
+    for i, case in enumerate(cases):
+        if progress and (i % every == 0 or i == len(cases) - 1):
+            end = "\r" if sys.stderr.isatty() and i < len(cases) - 1 else "\n"
+            sys.stderr.write(f"sensitivity across cases: {i + 1}/{len(cases)}{end}")
             sys.stderr.flush()
-        f = SensitivityAnalysis(model, ev).one_way().frame
+        if isinstance(case, Mapping) and "evidence" in case:
+            m, ev = model.in_setting(case.get("setting", model.setting)), case["evidence"]
+        else:
+            m, ev = model, case
+        f = SensitivityAnalysis(m, ev).one_way().frame
         f = f.assign(swing=(f["posterior_at_high"] - f["posterior_at_low"]).abs())
         frames.append(f.groupby("parameter", sort=False)["swing"].max().rename(i))
-    if progress:
-        sys.stderr.write("\n")
-    swings = pd.concat(frames, axis=1)
+    swings = pd.concat(frames, axis=1).fillna(0.0)
     out = pd.DataFrame({"mean_swing": swings.mean(axis=1), "max_swing": swings.max(axis=1)})
     params = model.kb.parameters
     out["source"] = [params[n].source for n in out.index]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import BayesnetError, did_you_mean
+from .errors import BayesnetError
 
 __all__ = ["implied_sensitivity", "fidelity_table", "presenting_mix", "evaluate", "Evaluation"]
 
@@ -127,22 +127,13 @@ def evaluate(model, cases: Iterable[Mapping]) -> Evaluation:
     The outcome probabilities are the eight disease posteriors and P(none of the eight); the rank of the expected
     diagnosis among these nine decides top-1 and top-3.
     """
-    from .knowledge import SETTINGS
-
     rows = []
     outcomes = list(model.diseases) + ["none"]
-    models = {model.setting: model}
     for i, case in enumerate(cases):
         expected = case.get("expected")
         if expected not in outcomes:
             raise BayesnetError(f"case {case.get('id', i)!r}: expected {expected!r} is not a disease id or 'none'")
-        setting = case.get("setting", model.setting)
-        if setting not in models:
-            if setting not in SETTINGS:
-                raise BayesnetError(f"case {case.get('id', i)!r}: setting {setting!r} is not one of "
-                                    f"{', '.join(SETTINGS)}.{did_you_mean(str(setting), SETTINGS)}")
-            models[setting] = type(model)(model.kb, setting)
-        p = models[setting].posterior(case["evidence"])
+        p = model.in_setting(case.get("setting", model.setting)).posterior(case["evidence"])
         probs = pd.Series(list(p.to_numpy()) + [p.attrs["none_of_the_eight"]], index=outcomes)
         order = probs.sort_values(ascending=False, kind="stable")
         rank = list(order.index).index(expected) + 1

@@ -2,8 +2,10 @@
 differences; each value needed reproduces its target; credible intervals behave."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
+import bayesnet
 from bayesnet.sensitivity import SensitivityAnalysis, beta_parameters
 
 CASE = {"age": 66, "sex": "male", "bone_pain_elsewhere": True, "fatigue": True, "pallor": True,
@@ -117,3 +119,23 @@ def test_evidence_sensitivity_matches_direct_queries(model):
     row = es[(es["finding"] == "anemia") & (es["action"] == "removed") & (es["disease"] == "plasmacytoma")].iloc[0]
     direct = model.posterior({k: v for k, v in CASE.items() if k != "anemia"})["plasmacytoma"]
     assert row["posterior_after"] == pytest.approx(direct, abs=1e-15)
+
+
+def test_across_cases_averages_each_case_in_its_own_setting(model):
+    from bayesnet.sensitivity import across_cases
+
+    stone = {"age": 35, "sex": "male", "colicky_flank_pain": "present", "hematuria": "present"}
+    myeloma = {"age": 67, "sex": "male", "anemia": "present", "bone_pain_elsewhere": "present"}
+    cases = [{"evidence": stone, "setting": "emergency"}, myeloma]
+    ranking = across_cases(model, cases)
+    per_case = []
+    for m, ev in ((bayesnet.load_model("emergency"), stone), (model, myeloma)):
+        f = SensitivityAnalysis(m, ev).one_way().frame
+        per_case.append((f["posterior_at_high"] - f["posterior_at_low"]).abs().groupby(f["parameter"]).max())
+    expected = pd.concat(per_case, axis=1).fillna(0.0)
+    np.testing.assert_allclose(ranking["mean_swing"], expected.mean(axis=1)[ranking.index], atol=1e-12)
+    np.testing.assert_allclose(ranking["max_swing"], expected.max(axis=1)[ranking.index], atol=1e-12)
+    # the stone case was analysed in the emergency setting: its priors move it, the primary-care ones cannot
+    assert ranking.loc["prior:emergency:urolithiasis:18_39:male", "max_swing"] > 0.01
+    assert ranking["mean_swing"].is_monotonic_decreasing
+    assert model.in_setting("emergency").setting == "emergency" and model.in_setting(model.setting) is model
