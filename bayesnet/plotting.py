@@ -166,7 +166,7 @@ def plot_network(kb, posterior=None, ax=None):
     for c in causes:
         shade = cm.Blues(0.15 + 0.85 * float(posterior.get(c, 0))) if posterior is not None else "#cfe0f3"
         ax.scatter(*pos[c], s=900, color=shade, edgecolor="#333333", zorder=2)
-        txt = kb.nodes[c].label.split(" (")[0]
+        txt = textwrap.fill(kb.nodes[c].label.split(" (")[0], 16)  # neighbouring labels must not collide
         if posterior is not None and c in posterior:
             txt += f"\n{posterior[c]:.0%}"
         ax.annotate(txt, pos[c], xytext=(0, 22), textcoords="offset points", ha="center", fontsize=7)
