@@ -327,6 +327,13 @@ class Model:
             siblings[setting] = Model(self.kb, setting)
         return siblings[setting]
 
+    def for_case(self, case: Mapping) -> tuple["Model", Mapping]:
+        """The model and the evidence of a case: a mapping with ``evidence`` (and optionally ``setting``, analysed
+        with the same knowledge base in that setting), or a bare evidence mapping."""
+        if isinstance(case, Mapping) and "evidence" in case:
+            return self.in_setting(case.get("setting", self.setting)), case["evidence"]
+        return self, case
+
     def with_parameters(self, values: Mapping[str, float]) -> "Model":
         """A new model with some numbers of the knowledge base replaced (names as in ``kb.parameters``).
 

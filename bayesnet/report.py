@@ -338,10 +338,8 @@ def write_cases_report(model, cases: list[Mapping], out_dir, *, progress: bool =
     ranking = across_cases(model, cases, progress=progress)
     rows = []
     for i, c in enumerate(cases):
-        if isinstance(c, Mapping) and "evidence" in c:
-            p = model.in_setting(c.get("setting", model.setting)).posterior(c["evidence"])
-        else:
-            p = model.posterior(c)
+        case_model, evidence = model.for_case(c)
+        p = case_model.posterior(evidence)
         rows.append({"case": c.get("id", i) if isinstance(c, Mapping) else i, "top": p.idxmax(),
                      "p_top": float(p.max()), "none_of_the_eight": p.attrs["none_of_the_eight"]})
     diffs = pd.DataFrame(rows)

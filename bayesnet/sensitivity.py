@@ -216,21 +216,12 @@ class SensitivityAnalysis:
             pop[c0] = t
             s = self._joint(lpop=_log(pop)[self.cells])
         else:
-            j = self.kb.findings.index(p.node)
-            leak = arr.leak[j:j + 1].copy()
-            link = arr.link[j:j + 1].copy()
-            if p.kind == "leak":
-                leak[0, list(p.cells)] = t
-            else:
-                link[0, self.kb.causes.index(p.parent)] = t
-            rows = eng.finding_rows(leak, link, arr.women_only[j:j + 1])  # (2, cells, C)
-            r = self.observed_rows[j]
-            s = self._joint(row=r, block=rows[r % 2][self.cells])
+            return self._evaluate_many(p, (t,))[0]
         m = float(s.max())
         return self._sums(s, m), m
 
     def _evaluate_many(self, p: Parameter, values) -> list[tuple[np.ndarray, float]]:
-        """``_evaluate`` at several values; a link or a leak is evaluated in one vectorised pass."""
+        """``_evaluate`` at several values; a link or a leak (only its finding's row changes) in one pass."""
         if p.kind not in ("link", "leak"):
             return [self._evaluate(p, t) for t in values]
         arr, eng, n = self.arr, self.engine, len(values)
@@ -504,11 +495,7 @@ def across_cases(model, cases: Iterable[Mapping], *, progress: bool = False) -> 
             end = "\r" if sys.stderr.isatty() and i < len(cases) - 1 else "\n"
             sys.stderr.write(f"sensitivity across cases: {i + 1}/{len(cases)}{end}")
             sys.stderr.flush()
-        if isinstance(case, Mapping) and "evidence" in case:
-            m, ev = model.in_setting(case.get("setting", model.setting)), case["evidence"]
-        else:
-            m, ev = model, case
-        f = SensitivityAnalysis(m, ev).one_way().frame
+        f = SensitivityAnalysis(*model.for_case(case)).one_way().frame
         f = f.assign(swing=(f["posterior_at_high"] - f["posterior_at_low"]).abs())
         frames.append(f.groupby("parameter", sort=False)["swing"].max().rename(i))
     swings = pd.concat(frames, axis=1).fillna(0.0)

@@ -133,7 +133,10 @@ def evaluate(model, cases: Iterable[Mapping]) -> Evaluation:
         expected = case.get("expected")
         if expected not in outcomes:
             raise BayesnetError(f"case {case.get('id', i)!r}: expected {expected!r} is not a disease id or 'none'")
-        p = model.in_setting(case.get("setting", model.setting)).posterior(case["evidence"])
+        if "evidence" not in case:
+            raise BayesnetError(f"case {case.get('id', i)!r}: no 'evidence' (a mapping of node ids to states)")
+        case_model, evidence = model.for_case(case)
+        p = case_model.posterior(evidence)
         probs = pd.Series(list(p.to_numpy()) + [p.attrs["none_of_the_eight"]], index=outcomes)
         order = probs.sort_values(ascending=False, kind="stable")
         rank = list(order.index).index(expected) + 1

@@ -173,3 +173,8 @@ def test_evidence_on_a_disease_gives_certainty_within_unit_interval(model):
             assert ((p >= 0) & (p <= 1)).all()
             assert abs(p[d] - 1.0) < 1e-12
         assert 0 <= model.posterior_none({d: True}) <= 1e-12
+
+
+def test_evaluate_names_a_case_without_evidence(model):
+    with pytest.raises(bayesnet.BayesnetError, match="case 'c1': no 'evidence'"):
+        model.evaluate([{"id": "c1", "expected": "uti", "age": 30}])
