@@ -213,9 +213,13 @@ def _sections(rep: CaseReport, model, figs: dict[str, tuple[str, bytes]]) -> lis
         blocks.append(("p", "Single findings whose removal or flip changes the top diagnosis:"))
         blocks.append(("table", rep.explanation.pivotal, None))
     secs.append(("Why: the findings that drive the differential", blocks))
+    cols = ["label", "p_present", "information_gain_bits", "p_top_changes", "cost", "gain_per_cost"]
+    by_gain = rep.next_tests.sort_values("information_gain_bits", ascending=False, kind="stable")
     secs.append(("What next: the most informative findings to check", [
-        ("table", rep.next_tests.head(8), ["label", "p_present", "information_gain_bits", "p_top_changes", "cost",
-                                           "gain_per_cost"]),
+        ("p", "Most informative, whatever they cost:"),
+        ("table", by_gain.head(6), cols),
+        ("p", "Best value for effort (information gain / (1 + cost)): the questions and examinations worth doing first:"),
+        ("table", rep.next_tests.head(6), cols),
         ("p", "Information gain: expected bits of uncertainty about the eight diseases removed by the finding; "
               "cost in relative units from priors/test_costs.csv (0 = a question, 100 = an MRI).")]))
     secs.append(("What together: the most probable combinations", [("table", rep.mpe, ["labels", "probability"])]))
