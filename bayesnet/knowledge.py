@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -321,6 +322,10 @@ def _value_range(row, where, problems) -> tuple[float, float, float] | None:
     return value, low, high
 
 
+#: ``[key]`` in the rationale of an estimate: a reference the judgement leans on.
+_CITED = re.compile(r"\[([a-z][a-z0-9-]*\d{4}[a-z]?)\]")
+
+
 def _check_source(row, where, problems, used: set[str], references: dict[str, Reference], rationale_col="rationale"):
     source = row["source"]
     if not source:
@@ -329,6 +334,13 @@ def _check_source(row, where, problems, used: set[str], references: dict[str, Re
     if source == "estimate":
         if rationale_col and not row.get(rationale_col):
             problems.add(f"{where}, column {rationale_col}", "an estimate needs a one-line rationale")
+        # an estimate may name the publications its judgement leans on as [key]; those keys must resolve too
+        for key in _CITED.findall(row.get(rationale_col) or "") if rationale_col else ():
+            if key not in references:
+                problems.add(f"{where}, column {rationale_col}",
+                             f"cites [{key}], which is not in references.csv{did_you_mean(key, references)}")
+            else:
+                used.add(key)
         return
     for key in (k.strip() for k in source.split(";")):
         if not key:

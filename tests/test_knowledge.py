@@ -152,3 +152,28 @@ def test_malformed_csv_row(tmp_path, corrupt):
         fh.write("primary_care,18_39,female,0.1\n")
     problems = _problems(d)
     assert any("population.csv, row" in p and "fields" in p for p in problems)
+
+
+def test_estimate_citing_an_unknown_reference_is_named(corrupt):
+    d = corrupt()
+    rows = list(csv.reader((d / "cpt" / "spine.csv").open(encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows) if i and r[7] == "estimate")
+    problems = _problems(corrupt(("cpt/spine.csv", i, "rationale", "judgement leaning on [braun2011] and [brau2011]")))
+    assert any(f"cpt/spine.csv, row {i + 1}, column rationale" in p and "[brau2011]" in p
+               and "Did you mean 'braun2011'" in p for p in problems)
+    assert not any("[braun2011]" in p for p in problems)
+
+
+def test_a_reference_cited_only_by_an_estimate_counts_as_used(corrupt):
+    d = corrupt()
+    with (d / "references.csv").open("a", encoding="utf-8") as fh:
+        fh.write("orphan2020,Orphan A. Cited by an estimate. J 2020;1:1,https://example.org,\n")
+    rows = list(csv.reader((d / "cpt" / "spine.csv").open(encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows) if i and r[7] == "estimate")
+    d2 = d.parent / "cited"
+    shutil.copytree(d, d2)
+    path = d2 / "cpt" / "spine.csv"
+    rows[i][8] = rows[i][8] + " [orphan2020]"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    load_knowledge(d2)  # valid: the key is used
