@@ -34,9 +34,14 @@ def load_model(setting: Setting = "primary_care", *, priors: str | Path | None =
     ``setting`` is ``"primary_care"`` (default) or ``"emergency"``: the settings differ in their disease priors and
     age-sex mix only.
     """
-    if setting not in SETTINGS:
-        raise BayesnetError(f"setting {setting!r} is not one of {', '.join(SETTINGS)}.{did_you_mean(setting, SETTINGS)}")
+    _check_setting(setting)
     return Model(load_knowledge(priors), setting)
+
+
+def _check_setting(setting) -> None:
+    if setting not in SETTINGS:
+        raise BayesnetError(f"setting {setting!r} is not one of {', '.join(SETTINGS)}."
+                            f"{did_you_mean(str(setting), SETTINGS)}")
 
 
 @dataclass(frozen=True)
@@ -319,9 +324,7 @@ class Model:
         """The same knowledge base in another care setting (this model itself for its own setting)."""
         if setting == self.setting:
             return self
-        if setting not in SETTINGS:
-            raise BayesnetError(f"setting {setting!r} is not one of {', '.join(SETTINGS)}."
-                                f"{did_you_mean(str(setting), SETTINGS)}")
+        _check_setting(setting)
         siblings = self.__dict__.setdefault("_siblings", {})
         if setting not in siblings:
             siblings[setting] = Model(self.kb, setting)

@@ -281,10 +281,8 @@ class SensitivityAnalysis:
         at_high = at_low.copy()
         derivs = np.zeros((n, nd))
         for i, p in enumerate(params):
-            if progress and (i % 200 == 0 or i == n - 1):
-                end = "\r" if sys.stderr.isatty() and i < n - 1 else "\n"
-                sys.stderr.write(f"sensitivity: parameter {i + 1}/{n}{end}")
-                sys.stderr.flush()
+            if progress:
+                _progress("sensitivity: parameter", i, n, every=200)
             if not self._affects(p):
                 continue
             known = dict(zip((p.low, p.high), self._evaluate_many(p, (p.low, p.high))))
@@ -479,6 +477,15 @@ class SensitivityAnalysis:
         return pd.DataFrame(rows)
 
 
+def _progress(label: str, i: int, n: int, *, every: int) -> None:
+    """Item i of n on standard error, every ``every`` items and at the end: one line rewritten on a terminal, a line
+    each otherwise."""
+    if i % every == 0 or i == n - 1:
+        end = "\r" if sys.stderr.isatty() and i < n - 1 else "\n"
+        sys.stderr.write(f"{label} {i + 1}/{n}{end}")
+        sys.stderr.flush()
+
+
 def across_cases(model, cases: Iterable[Mapping], *, progress: bool = False) -> pd.DataFrame:
     """Which parameters matter most over many cases: for each parameter, the mean and maximum over cases of the
     largest swing (posterior at high minus at low, any disease), ranked by the mean.
@@ -489,12 +496,9 @@ def across_cases(model, cases: Iterable[Mapping], *, progress: bool = False) -> 
     """
     frames = []
     cases = list(cases)
-    every = max(1, len(cases) // 10)
     for i, case in enumerate(cases):
-        if progress and (i % every == 0 or i == len(cases) - 1):
-            end = "\r" if sys.stderr.isatty() and i < len(cases) - 1 else "\n"
-            sys.stderr.write(f"sensitivity across cases: {i + 1}/{len(cases)}{end}")
-            sys.stderr.flush()
+        if progress:
+            _progress("sensitivity across cases:", i, len(cases), every=max(1, len(cases) // 10))
         f = SensitivityAnalysis(*model.for_case(case)).one_way().frame
         f = f.assign(swing=(f["posterior_at_high"] - f["posterior_at_low"]).abs())
         frames.append(f.groupby("parameter", sort=False)["swing"].max().rename(i))
